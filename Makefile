@@ -1,0 +1,29 @@
+# Every module of the go.work workspace; `go test ./...` does not work at a
+# workspace root without a module of its own.
+MODULES := $(shell go list -m -f '{{.Dir}}')
+PKGS    := $(addsuffix /...,$(MODULES))
+BIN     := $(CURDIR)/bin
+
+.PHONY: build test short lint fmt tidy run
+
+build:
+	@mkdir -p $(BIN)
+	go build -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./cmd/sockerless
+
+test: build
+	go test -count=1 $(PKGS)
+
+short:
+	go test -short $(PKGS)
+
+lint:
+	go vet $(PKGS)
+
+fmt:
+	gofmt -s -w .
+
+tidy:
+	for d in $(MODULES); do (cd $$d && go mod tidy); done && go work sync
+
+run: build
+	$(BIN)/sockerless up

@@ -1,0 +1,3 @@
+module github.com/sockerless/sockerless/sandbox/applets
+
+go 1.26
