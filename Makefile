@@ -6,17 +6,17 @@ BIN     := $(CURDIR)/bin
 
 .PHONY: build test short lint fmt tidy run
 
-build:
+build: toolbox
 	@mkdir -p $(BIN)
 	go build -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./cmd/sockerless
 
 test: build
 	go test -count=1 $(PKGS)
 
-short:
+short: toolbox
 	go test -short $(PKGS)
 
-lint:
+lint: toolbox
 	go vet $(PKGS)
 
 fmt:
@@ -27,3 +27,10 @@ tidy:
 
 run: build
 	$(BIN)/sockerless up
+
+# The sandbox's applets, compiled to one WASI module that the sandbox embeds.
+# Not committed: every target that compiles the sandbox regenerates it.
+TOOLBOX := sandbox/toolbox/toolbox.wasm
+.PHONY: toolbox
+toolbox:
+	cd sandbox/applets && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o ../toolbox/toolbox.wasm .
