@@ -88,3 +88,6 @@ func (s *Split) KillBackend() {
 
 // Log is what both daemons printed.
 func (s *Split) Log() string { return s.log.String() }
+
+// BackendPID is the process ID of the running backend daemon.
+func (s *Split) BackendPID() int { return s.backend.Process.Pid }
