@@ -1,17 +1,36 @@
-# Every module of the go.work workspace; `go test ./...` does not work at a
-# workspace root without a module of its own.
+# Sockerless: build, test and run. See README.md.
+#
+# `go test ./...` does not work at a go.work root without a module of its own,
+# so targets list the workspace's modules.
 MODULES := $(shell go list -m -f '{{.Dir}}')
 PKGS    := $(addsuffix /...,$(MODULES))
 BIN     := $(CURDIR)/bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build test short lint fmt tidy run
+# Modules whose tests run under the race detector. The sandbox and the
+# end-to-end tests run without it: they spend their time in wazero's
+# compiler and in real clients, where -race multiplies the time by ten and
+# finds nothing the unit tests of the concurrent code don't.
+RACE_PKGS  := ./api/... ./backends/core/... ./backends/memory/... ./frontends/docker/... ./cmd/sockerless/...
+PLAIN_PKGS := ./sandbox/... ./sandbox/applets/... ./tests/...
+
+.PHONY: build test short lint fmt tidy run toolbox fuzz bench
+
+# The sandbox's applets, compiled to one WASI module that the sandbox embeds.
+# Not committed (docs/DECISIONS.md): every target that compiles the sandbox
+# regenerates it.
+toolbox:
+	cd sandbox/applets && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o ../toolbox/toolbox.wasm .
 
 build: toolbox
 	@mkdir -p $(BIN)
-	go build -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./cmd/sockerless
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./cmd/sockerless
 
 test: build
-	go test -count=1 $(PKGS)
+	go test -race -count=1 $(RACE_PKGS)
+	go test -count=1 $(PLAIN_PKGS)
 
 short: toolbox
 	go test -short $(PKGS)
@@ -25,12 +44,12 @@ fmt:
 tidy:
 	for d in $(MODULES); do (cd $$d && go mod tidy); done && go work sync
 
+# Each fuzz target for a short while (go test -fuzz takes one target per run).
+fuzz: toolbox
+	scripts/fuzz.sh 20s
+
+bench: build
+	bench/run.sh
+
 run: build
 	$(BIN)/sockerless up
-
-# The sandbox's applets, compiled to one WASI module that the sandbox embeds.
-# Not committed: every target that compiles the sandbox regenerates it.
-TOOLBOX := sandbox/toolbox/toolbox.wasm
-.PHONY: toolbox
-toolbox:
-	cd sandbox/applets && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o ../toolbox/toolbox.wasm .
