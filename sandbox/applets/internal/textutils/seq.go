@@ -1,0 +1,83 @@
+package textutils
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sockerless/sockerless/sandbox/applets/internal/applet"
+)
+
+// Seq prints numbers from FIRST (1) by INC (1) to LAST: seq [-w] [-s SEP]
+// [FIRST [INC]] LAST. As busybox, the output has as many decimals as the
+// operand with the most, and -w pads with zeros to equal width.
+func Seq(e *applet.Env) int {
+	args := e.Args[1:]
+	sep, width := "\n", false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && !isNumber(args[0]) {
+		switch {
+		case args[0] == "-w":
+			width = true
+		case args[0] == "-s" && len(args) > 1:
+			sep = args[1]
+			args = args[1:]
+		case strings.HasPrefix(args[0], "-s"):
+			sep = args[0][2:]
+		case args[0] == "--":
+			args = args[1:]
+			goto operands
+		default:
+			e.Errorf("invalid option -- '%c'", args[0][1])
+			return 1
+		}
+		args = args[1:]
+	}
+operands:
+	if len(args) < 1 || len(args) > 3 {
+		e.Errorf("usage: seq [-w] [-s SEP] [FIRST [INC]] LAST")
+		return 1
+	}
+	nums := make([]float64, len(args))
+	prec := 0
+	for i, a := range args {
+		v, err := strconv.ParseFloat(a, 64)
+		if err != nil || strings.ContainsAny(a, "xXnN") {
+			return e.Fail("invalid number '%s'", a)
+		}
+		nums[i] = v
+		if dot := strings.IndexByte(a, '.'); dot >= 0 {
+			prec = max(prec, len(a)-dot-1)
+		}
+	}
+	first, inc, last := 1.0, 1.0, nums[len(nums)-1]
+	if len(nums) > 1 {
+		first = nums[0]
+	}
+	if len(nums) == 3 {
+		inc = nums[1]
+	}
+	if inc == 0 {
+		return 0
+	}
+	w := 0
+	if width {
+		w = max(len(strconv.FormatFloat(first, 'f', prec, 64)), len(strconv.FormatFloat(last, 'f', prec, 64)))
+	}
+	n := 0
+	for v := first; (inc > 0 && v <= last) || (inc < 0 && v >= last); v = first + float64(n)*inc {
+		if n > 0 {
+			writeString(e, sep)
+		}
+		fmt.Fprintf(e.Stdout, "%0*.*f", w, prec, v)
+		n++
+	}
+	if n > 0 {
+		writeString(e, "\n")
+	}
+	return 0
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}

@@ -1,0 +1,81 @@
+package toolbox
+
+import "strings"
+
+// hostOnly are commands that run other commands or need the host's view of
+// the filesystem, so they cannot be WASI applets: WASI preview1 cannot spawn
+// processes, and it has no file permissions or owners.
+var hostOnly = []string{"chgrp", "chmod", "chown", "nice", "nohup", "timeout", "which", "xargs"}
+
+// HostCommands returns the sorted names of the commands the runtime must
+// implement in its host shell because no applet can: xargs, timeout, nice,
+// nohup and which run or look up other commands; chmod, chown and chgrp
+// change metadata WASI cannot express. "env CMD" and "find ... -exec" are
+// host commands too, but only in that form; see [NeedsHost].
+func HostCommands() []string {
+	return append([]string(nil), hostOnly...)
+}
+
+// NeedsHost reports whether the command line args (args[0] is the command
+// name, any directory stripped) must be run by the runtime's host shell
+// rather than by an applet: the [HostCommands], env with a command operand,
+// and find with -exec, -execdir, -ok or -okdir.
+func NeedsHost(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	name := args[0]
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	switch name {
+	case "env":
+		_, cmd := EnvCommand(args[1:])
+		return len(cmd) > 0
+	case "find":
+		for _, a := range args[1:] {
+			switch a {
+			case "-exec", "-execdir", "-ok", "-okdir":
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range hostOnly {
+		if h == name {
+			return true
+		}
+	}
+	return false
+}
+
+// EnvCommand splits the arguments of env into its own part (options and
+// NAME=value assignments) and the command it runs, which is empty when env
+// only prints the environment. Options are -i (also "-" and --ignore-environment),
+// -0 and -u NAME (also -uNAME and --unset=NAME).
+func EnvCommand(args []string) (own, cmd []string) {
+	i := 0
+	for i < len(args) {
+		a := args[i]
+		switch {
+		case a == "--":
+			i++
+			goto assignments
+		case a == "-u" || a == "--unset":
+			i += 2
+			continue
+		case a == "-" || (strings.HasPrefix(a, "-") && len(a) > 1):
+			i++
+			continue
+		}
+		break
+	}
+assignments:
+	for i < len(args) && strings.Contains(args[i], "=") && !strings.HasPrefix(args[i], "=") {
+		i++
+	}
+	if i > len(args) {
+		i = len(args)
+	}
+	return args[:i], args[i:]
+}
