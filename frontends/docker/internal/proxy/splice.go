@@ -1,0 +1,120 @@
+package proxy
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/sockerless/sockerless/api/httpx"
+)
+
+// splice hijacks the client connection, relays the backend's answer head
+// and copies bytes both ways. Half-close is propagated: when the client
+// closes its write side, the backend's write side is closed, and when the
+// backend's stream ends, the client's. Nothing is buffered beyond one copy
+// buffer. The request's context stays alive until splice returns.
+func (p *Proxy) splice(w http.ResponseWriter, r *http.Request, resp *http.Response, bconn net.Conn, br *bufio.Reader) {
+	log := zerolog.Ctx(r.Context())
+	// The frontend's own headers were set on w by the middleware.
+	for _, k := range p.own {
+		resp.Header.Del(k)
+		for _, v := range w.Header().Values(k) {
+			resp.Header.Add(k, v)
+		}
+	}
+	if len(resp.TransferEncoding) > 0 {
+		resp.Header.Set("Transfer-Encoding", strings.Join(resp.TransferEncoding, ", "))
+	}
+	cconn, crw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		bconn.Close()
+		httpx.WriteError(w, r, fmt.Errorf("hijack client connection: %w", err))
+		return
+	}
+	_ = cconn.SetDeadline(time.Time{})
+	if !p.conns.Add(cconn) {
+		bconn.Close()
+		return
+	}
+	defer p.conns.Remove(cconn)
+	if !p.conns.Add(bconn) {
+		cconn.Close()
+		return
+	}
+	defer p.conns.Remove(bconn)
+
+	fmt.Fprintf(crw, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
+	_ = resp.Header.Write(crw)
+	_, _ = crw.WriteString("\r\n")
+	if err := crw.Flush(); err != nil {
+		cconn.Close()
+		bconn.Close()
+		log.Debug().Err(err).Int("status", 499).Msg("client went away")
+		return
+	}
+	log.Debug().Int("status", resp.StatusCode).Msg("stream relay started")
+	up, down := pipe(cconn, crw.Reader, bconn, br)
+	log.Debug().Int64("bytes_in", up).Int64("bytes_out", down).Msg("stream relay done")
+}
+
+// pipe copies client→backend and backend→client until both directions
+// end. An EOF half-closes the other side's write direction; any other
+// error closes both connections, which ends the other direction too.
+func pipe(client net.Conn, cbuf *bufio.Reader, backend net.Conn, bbuf *bufio.Reader) (up, down int64) {
+	type result struct {
+		n   int64
+		err error
+		up  bool
+	}
+	done := make(chan result, 2)
+	go func() {
+		n, err := copyBuffered(backend, cbuf, client)
+		if err == nil {
+			err = httpx.CloseWrite(backend)
+		}
+		done <- result{n, err, true}
+	}()
+	go func() {
+		n, err := io.Copy(client, bbuf)
+		if err == nil {
+			err = httpx.CloseWrite(client)
+		}
+		done <- result{n, err, false}
+	}()
+	for range 2 {
+		res := <-done
+		if res.err != nil {
+			client.Close()
+			backend.Close()
+		}
+		if res.up {
+			up = res.n
+		} else {
+			down = res.n
+		}
+	}
+	client.Close()
+	backend.Close()
+	return up, down
+}
+
+// copyBuffered writes what buf already read from src, then copies src.
+func copyBuffered(dst io.Writer, buf *bufio.Reader, src io.Reader) (int64, error) {
+	var n int64
+	if k := buf.Buffered(); k > 0 {
+		b, _ := buf.Peek(k)
+		m, err := dst.Write(b)
+		n += int64(m)
+		if err != nil {
+			return n, err
+		}
+	}
+	m, err := io.Copy(dst, src)
+	return n + m, err
+}
