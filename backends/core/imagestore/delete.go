@@ -1,0 +1,183 @@
+package imagestore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/image"
+)
+
+// Delete removes the reference ref or, when it is the image's last one or an
+// ID, the image itself: docker rmi. It follows dockerd's ImageDelete: a
+// stopped container using the image is a conflict unless force is set, a
+// running one always is; an ID with references in several repositories
+// needs force. prune (removing untagged parents) has nothing to do here
+// since imported and pulled images have no parent chain.
+func (s *Store) Delete(ctx context.Context, ref string, force, prune bool) ([]image.DeleteResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	id := e.rec.ID
+	refs := s.refsOf(id)
+	records := []image.DeleteResponse{}
+	quiet := false
+	if !isIDPrefix(id, ref) {
+		if !force && isSingleReference(refs) {
+			if c := s.firstContainer(id, nil); c != "" {
+				return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf(
+					"conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s",
+					ref, shortID(c), shortID(id)))
+			}
+		}
+		named, err := reference.ParseNormalizedNamed(ref)
+		if err != nil {
+			return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
+		}
+		named = reference.TagNameOnly(named)
+		records = append(records, s.untag(ctx, id, named)...)
+		if _, canonical := named.(reference.Canonical); !canonical && !hasTagIn(s.refsOf(id), named.Name()) {
+			for _, r := range s.refsOf(id) {
+				if _, ok := r.(reference.Canonical); ok && r.Name() == named.Name() {
+					records = append(records, s.untag(ctx, id, r)...)
+				}
+			}
+		}
+		if len(s.refsOf(id)) > 0 {
+			return records, s.saveRefs()
+		}
+		quiet = true
+	} else if isSingleReference(refs) {
+		if err := s.conflict(id, !force, false); err != nil {
+			return nil, err
+		}
+		for _, r := range refs {
+			records = append(records, s.untag(ctx, id, r)...)
+		}
+	}
+	if err := s.conflict(id, !force, true); err != nil {
+		if quiet {
+			return records, s.saveRefs()
+		}
+		return nil, err
+	}
+	for _, r := range s.refsOf(id) {
+		records = append(records, s.untag(ctx, id, r)...)
+	}
+	if err := s.saveRefs(); err != nil {
+		return nil, err
+	}
+	if err := s.remove(id); err != nil {
+		return nil, err
+	}
+	s.publish(ctx, events.ActionDelete, id, "")
+	return append(records, image.DeleteResponse{Deleted: id}), nil
+}
+
+// untag drops one reference in memory; the caller saves the map.
+func (s *Store) untag(ctx context.Context, id string, r reference.Named) []image.DeleteResponse {
+	delete(s.refs, r.String())
+	s.publish(ctx, events.ActionUnTag, id, reference.FamiliarString(r))
+	return []image.DeleteResponse{{Untagged: reference.FamiliarString(r)}}
+}
+
+// conflict reports why id cannot be deleted: a running container always; a
+// stopped one or remaining references (activeRefs) only when soft is set.
+func (s *Store) conflict(id string, soft, activeRefs bool) error {
+	running := func(c string) bool { return s.opts.Running != nil && s.opts.Running(c) }
+	if c := s.firstContainer(id, running); c != "" {
+		return deleteConflict(id, true, "image is being used by running container "+shortID(c))
+	}
+	if !soft {
+		return nil
+	}
+	if activeRefs && len(s.refsOf(id)) > 0 {
+		return deleteConflict(id, false, "image is referenced in multiple repositories")
+	}
+	if c := s.firstContainer(id, func(c string) bool { return !running(c) }); c != "" {
+		return deleteConflict(id, false, "image is being used by stopped container "+shortID(c))
+	}
+	return nil
+}
+
+func deleteConflict(id string, hard bool, msg string) error {
+	force := "must be forced"
+	if hard {
+		force = "cannot be forced"
+	}
+	return errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (%s) - %s", shortID(id), force, msg))
+}
+
+// firstContainer returns the first container using id that match accepts
+// (any when match is nil).
+func (s *Store) firstContainer(id string, match func(string) bool) string {
+	if s.opts.UsedBy == nil {
+		return ""
+	}
+	for _, c := range s.opts.UsedBy(id) {
+		if match == nil || match(c) {
+			return c
+		}
+	}
+	return ""
+}
+
+// remove deletes the record of id and the blobs no other image uses;
+// callers hold mu.
+func (s *Store) remove(id string) error {
+	e := s.images[id]
+	if err := s.db.Delete(kindImages, hexOf(id)); err != nil {
+		return err
+	}
+	delete(s.images, id)
+	digests := []string{id}
+	if e.rec.Manifest != "" {
+		digests = append(digests, e.rec.Manifest)
+	}
+	for _, l := range e.rec.Layers {
+		digests = append(digests, l.Digest)
+	}
+	return s.blobs.remove(digests, s.referencedBlobs())
+}
+
+func isIDPrefix(id, ref string) bool {
+	return strings.HasPrefix(id, ref) || strings.HasPrefix(hexOf(id), ref)
+}
+
+func hasTagIn(refs []reference.Named, name string) bool {
+	for _, r := range refs {
+		if _, ok := r.(reference.Canonical); !ok && r.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// isSingleReference is dockerd's test that refs are one tag, possibly with
+// digest references of the same repository.
+func isSingleReference(refs []reference.Named) bool {
+	if len(refs) <= 1 {
+		return len(refs) == 1
+	}
+	var single reference.Named
+	canonical := map[string]bool{}
+	for _, r := range refs {
+		if _, ok := r.(reference.Canonical); ok {
+			canonical[r.Name()] = true
+		} else if single == nil {
+			single = r
+		} else {
+			return false
+		}
+	}
+	if single == nil {
+		single = refs[0]
+	}
+	return len(canonical) == 1 && canonical[single.Name()]
+}

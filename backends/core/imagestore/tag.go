@@ -1,0 +1,118 @@
+package imagestore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/events"
+)
+
+// Tag gives the image source the name target ("repo" or "repo:tag"; the tag
+// defaults to latest). A name that pointed at another image moves, as with
+// docker tag.
+func (s *Store) Tag(ctx context.Context, source, target string) error {
+	named, err := ParseTag(target)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.lookup(source)
+	if err != nil {
+		return err
+	}
+	if err := s.setRefs(e, []reference.Named{named}, time.Now().UTC()); err != nil {
+		return err
+	}
+	s.publish(ctx, events.ActionTag, e.rec.ID, reference.FamiliarString(named))
+	return nil
+}
+
+// ParseTag parses a name to tag an image with: a repository with an optional
+// tag, defaulting to latest. Digests are refused, as dockerd refuses them.
+func ParseTag(ref string) (reference.NamedTagged, error) {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
+	}
+	if _, ok := named.(reference.Canonical); ok {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("refusing to create a tag with a digest reference")
+	}
+	tagged, ok := reference.TagNameOnly(named).(reference.NamedTagged)
+	if !ok {
+		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid reference %q", ref))
+	}
+	return tagged, nil
+}
+
+// RepoTag joins the repo and tag query parameters of Docker's endpoints
+// (import, pull, tag) into one reference.
+func RepoTag(repo, tag string) (reference.NamedTagged, error) {
+	if repo == "" {
+		return nil, nil
+	}
+	named, err := reference.ParseNormalizedNamed(repo)
+	if err != nil {
+		return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
+	}
+	if tag != "" {
+		named, err = reference.WithTag(reference.TrimNamed(named), tag)
+		if err != nil {
+			return nil, errdefs.ErrInvalidArgument.WithMessage("invalid tag format")
+		}
+	}
+	return ParseTag(named.String())
+}
+
+// setRefs points refs at e and persists the reference map; callers hold mu.
+func (s *Store) setRefs(e *entry, refs []reference.Named, now time.Time) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	for _, r := range refs {
+		s.refs[r.String()] = e.rec.ID
+	}
+	if err := s.saveRefs(); err != nil {
+		return err
+	}
+	e.rec.LastTagTime = now
+	return s.db.Put(kindImages, hexOf(e.rec.ID), e.rec)
+}
+
+// publish sends an image event when the store has a publisher.
+func (s *Store) publish(ctx context.Context, action events.Action, id, name string) {
+	if s.opts.Events == nil {
+		return
+	}
+	now := time.Now()
+	attrs := map[string]string{}
+	if name != "" {
+		attrs["name"] = name
+	}
+	s.opts.Events.Publish(ctx, events.Message{
+		Type:     events.ImageEventType,
+		Action:   action,
+		Actor:    events.Actor{ID: id, Attributes: attrs},
+		Scope:    "local",
+		Time:     now.Unix(),
+		TimeNano: now.UnixNano(),
+	})
+}
+
+func hexOf(id string) string {
+	if len(id) > 7 && id[:7] == "sha256:" {
+		return id[7:]
+	}
+	return id
+}
+
+func shortID(id string) string {
+	h := hexOf(id)
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}

@@ -1,0 +1,271 @@
+package imagestore
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/containerd/errdefs"
+)
+
+// Whiteout markers of the OCI layer format.
+const (
+	whiteoutPrefix = ".wh."
+	whiteoutOpaque = ".wh..wh..opq"
+)
+
+// Unpack extracts every layer of imageID, bottom first, into dir (created
+// when missing), honouring whiteouts. Nothing is ever written outside dir:
+// paths are resolved with [os.Root], so ".." and symbolic links that point
+// out of dir fail the unpack instead. Modes, ownership (when the process may
+// chown), symbolic and hard links are kept; device nodes are skipped since
+// creating them needs privileges a rootless backend lacks.
+func (s *Store) Unpack(ctx context.Context, imageID, dir string) error {
+	s.mu.RLock()
+	e, err := s.lookup(imageID)
+	var layers []Layer
+	var unpins []func()
+	if err == nil {
+		layers = e.rec.Layers
+		for _, l := range layers {
+			unpins = append(unpins, s.blobs.pin(l.Digest))
+		}
+	}
+	s.mu.RUnlock()
+	defer func() {
+		for _, u := range unpins {
+			u()
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("unpack %s: %w", imageID, err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("unpack %s: %w", imageID, err)
+	}
+	defer root.Close()
+	for _, l := range layers {
+		if err := s.applyBlob(ctx, root, l.Digest); err != nil {
+			return fmt.Errorf("unpack %s: layer %s: %w", imageID, l.Digest, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyBlob(ctx context.Context, root *os.Root, digest string) error {
+	f, err := s.blobs.open(digest)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd, err := decompress(f)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	return ApplyLayer(ctx, root, rd)
+}
+
+// ApplyLayer extracts the layer tar r onto root, as an overlay of the layers
+// already there: whiteouts delete what lower layers made, an opaque whiteout
+// empties its directory of everything this layer did not create.
+func ApplyLayer(ctx context.Context, root *os.Root, r io.Reader) error {
+	tr := tar.NewReader(r)
+	seen := map[string]bool{}
+	var dirs []*tar.Header
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return errdefs.ErrInvalidArgument.WithMessage("invalid layer tar: " + err.Error())
+		}
+		name, err := cleanPath(hdr.Name)
+		if err != nil {
+			return err
+		}
+		if name == "." {
+			if hdr.Typeflag == tar.TypeDir {
+				dirs = append(dirs, withName(hdr, "."))
+			}
+			continue
+		}
+		dir, base := path.Split(name)
+		dir = path.Clean(dir)
+		switch {
+		case base == whiteoutOpaque:
+			if err := removeUnseen(root, dir, seen); err != nil {
+				return err
+			}
+			continue
+		case strings.HasPrefix(base, whiteoutPrefix):
+			if err := root.RemoveAll(path.Join(dir, base[len(whiteoutPrefix):])); err != nil {
+				return fmt.Errorf("whiteout %s: %w", name, err)
+			}
+			continue
+		}
+		created, err := extract(root, name, hdr, tr)
+		if err != nil {
+			return fmt.Errorf("extract %s: %w", name, err)
+		}
+		seen[name] = true
+		if created && hdr.Typeflag == tar.TypeDir {
+			dirs = append(dirs, withName(hdr, name))
+		}
+	}
+	// Directory times last: creating their entries changed them.
+	for _, h := range dirs {
+		_ = root.Chtimes(h.Name, accessTime(h), h.ModTime)
+	}
+	return nil
+}
+
+func withName(h *tar.Header, name string) *tar.Header {
+	c := *h
+	c.Name = name
+	return &c
+}
+
+// cleanPath turns a tar entry name into a clean path relative to the root.
+// Names that climb out of the root ("../x") are refused, as dockerd refuses
+// them ("breakout").
+func cleanPath(name string) (string, error) {
+	if strings.ContainsRune(name, 0) {
+		return "", errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid tar entry name %q", name))
+	}
+	p := path.Clean(strings.TrimLeft(name, "/"))
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid tar entry %q: path escapes the root", name))
+	}
+	return p, nil
+}
+
+// extract creates one entry. created is false for entries that are skipped.
+func extract(root *os.Root, name string, hdr *tar.Header, r io.Reader) (created bool, err error) {
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return false, err
+		}
+	}
+	keepDir := false
+	fi, err := root.Lstat(name)
+	switch {
+	case err == nil && fi.IsDir() && hdr.Typeflag == tar.TypeDir:
+		keepDir = true
+	case err == nil:
+		if err := root.RemoveAll(name); err != nil {
+			return false, err
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, err
+	}
+	mode := hdr.FileInfo().Mode()
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		if !keepDir {
+			if err := root.Mkdir(name, 0o700); err != nil {
+				return false, err
+			}
+		}
+	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return false, err
+		}
+		_, cerr := io.Copy(f, r)
+		if err := f.Close(); cerr == nil {
+			cerr = err
+		}
+		if cerr != nil {
+			return false, cerr
+		}
+	case tar.TypeSymlink:
+		if err := root.Symlink(hdr.Linkname, name); err != nil {
+			return false, err
+		}
+		_ = lchown(root, name, hdr)
+		return true, nil
+	case tar.TypeLink:
+		target, err := cleanPath(hdr.Linkname)
+		if err != nil {
+			return false, err
+		}
+		return true, root.Link(target, name)
+	default:
+		// Devices, FIFOs and unknown types need privileges or have no
+		// meaning for a root file system held in a plain directory.
+		return false, nil
+	}
+	if err := lchown(root, name, hdr); err != nil {
+		return false, err
+	}
+	if err := root.Chmod(name, mode&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)); err != nil {
+		return false, err
+	}
+	if hdr.Typeflag != tar.TypeDir {
+		_ = root.Chtimes(name, accessTime(hdr), hdr.ModTime)
+	}
+	return true, nil
+}
+
+// lchown sets the entry's owner; without the privilege to do so (rootless)
+// files stay owned by the daemon's user, as with rootless dockerd.
+func lchown(root *os.Root, name string, hdr *tar.Header) error {
+	err := root.Lchown(name, hdr.Uid, hdr.Gid)
+	if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) {
+		return nil
+	}
+	return err
+}
+
+func accessTime(h *tar.Header) time.Time {
+	if h.AccessTime.IsZero() {
+		return h.ModTime
+	}
+	return h.AccessTime
+}
+
+// removeUnseen empties dir of every entry this layer did not create.
+func removeUnseen(root *os.Root, dir string, seen map[string]bool) error {
+	f, err := root.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := path.Join(dir, e.Name())
+		if !seen[p] {
+			if err := root.RemoveAll(p); err != nil {
+				return err
+			}
+		} else if e.IsDir() {
+			if err := removeUnseen(root, p, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
