@@ -19,10 +19,10 @@ import (
 // Proxy is the http.Handler that forwards requests to the backend. The
 // request path must already be free of its /vX.Y prefix ([httpx.StripVersion]).
 type Proxy struct {
-	b      *backend.Client
-	rp     *httputil.ReverseProxy
-	conns  *Conns
-	own    []string
+	b     *backend.Client
+	rp    *httputil.ReverseProxy
+	conns *Conns
+	own   []string
 }
 
 // New returns a Proxy to b. own names the headers the frontend puts on
