@@ -1,0 +1,170 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sockerless/sockerless/sandbox/rootfs"
+)
+
+// Mount makes a host directory visible inside a container.
+type Mount = rootfs.Mount
+
+// ContainerConfig describes a container's file system.
+type ContainerConfig struct {
+	// Root is the host directory holding the container's root file system
+	// (see [WriteSkeleton]).
+	Root     string
+	Hostname string
+	Mounts   []Mount
+}
+
+// Container is a root file system with the processes running in it.
+type Container struct {
+	rt   *Runtime
+	cfg  ContainerConfig
+	fs   *rootfs.FS
+	ctx  context.Context
+	stop context.CancelCauseFunc
+
+	mu      sync.Mutex
+	lastPID int
+	procs   map[int]*Process
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+// ErrClosed is returned by [Container.Start] after [Container.Close].
+var ErrClosed = errors.New("sandbox: container is closed")
+
+// NewContainer prepares a container: it creates the mount points inside the
+// root (as Docker does) and resolves nothing else until a process runs.
+func (r *Runtime) NewContainer(cfg ContainerConfig) (*Container, error) {
+	if fi, err := os.Stat(cfg.Root); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("sandbox: root %q is not a directory: %w", cfg.Root, errors.Join(err, syscall.ENOTDIR))
+	}
+	fsys, err := rootfs.New(cfg.Root, cfg.Mounts)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	bare, err := rootfs.New(cfg.Root, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range cfg.Mounts {
+		if err := mkdirAll(bare, m.Target); err != nil {
+			return nil, fmt.Errorf("sandbox: mount point %s: %w", m.Target, err)
+		}
+	}
+	ctx, stop := context.WithCancelCause(context.Background())
+	return &Container{rt: r, cfg: cfg, fs: fsys, ctx: ctx, stop: stop, procs: map[int]*Process{}}, nil
+}
+
+// mkdirAll creates the container directory p and its parents inside fsys.
+func mkdirAll(fsys *rootfs.FS, p string) error {
+	p = path.Clean("/" + p)
+	if p == "/" {
+		return nil
+	}
+	res, err := fsys.Resolve(p, true)
+	if errors.Is(err, fs.ErrNotExist) { // a parent is missing
+		if err := mkdirAll(fsys, path.Dir(p)); err != nil {
+			return err
+		}
+		res, err = fsys.Resolve(p, true)
+	}
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(res.Host); err == nil {
+		if !fi.IsDir() {
+			return &fs.PathError{Op: "mkdir", Path: p, Err: syscall.ENOTDIR}
+		}
+		return nil
+	}
+	if err := os.Mkdir(res.Host, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return &fs.PathError{Op: "mkdir", Path: p, Err: errors.Unwrap(err)}
+	}
+	return nil
+}
+
+// FS returns the container's view of the host, for callers that copy files
+// in and out (docker cp).
+func (c *Container) FS() *rootfs.FS { return c.fs }
+
+// Hostname returns the configured host name.
+func (c *Container) Hostname() string { return c.cfg.Hostname }
+
+// ProcessInfo describes one process of a container, as ps and docker top
+// show it.
+type ProcessInfo struct {
+	PID, PPID int
+	Args      []string
+	Started   time.Time
+	User      string
+	// CPU is the time the process spent running (not sleeping or blocked
+	// on its streams).
+	CPU time.Duration
+	// Memory is the size of the process's WebAssembly linear memory in
+	// bytes (0 for processes run by the host, such as the shell).
+	Memory uint64
+}
+
+// Processes lists the running processes, by PID.
+func (c *Container) Processes() []ProcessInfo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]ProcessInfo, 0, len(c.procs))
+	for _, p := range c.procs {
+		out = append(out, p.info())
+	}
+	slices.SortFunc(out, func(a, b ProcessInfo) int { return a.PID - b.PID })
+	return out
+}
+
+// register assigns the next PID to p and lists it.
+func (c *Container) register(p *Process) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	c.lastPID++
+	p.pid = c.lastPID
+	c.procs[p.pid] = p
+	c.wg.Add(1)
+	return nil
+}
+
+func (c *Container) unregister(p *Process) {
+	c.mu.Lock()
+	delete(c.procs, p.pid)
+	c.mu.Unlock()
+	c.wg.Done()
+}
+
+// process returns the running process pid.
+func (c *Container) process(pid int) (*Process, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.procs[pid]
+	return p, ok
+}
+
+// Close kills every process of the container and waits for them to end.
+func (c *Container) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.stop(signalError(syscall.SIGKILL))
+	c.wg.Wait()
+	return nil
+}

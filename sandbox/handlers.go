@@ -1,0 +1,231 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/sockerless/sockerless/sandbox/rootfs"
+)
+
+// handlers confine the shell interpreter to the container: it opens,
+// stats and lists files through the container's [rootfs.FS], and runs
+// commands through [Container.spawn].
+type handlers struct {
+	c      *Container
+	pe     *procEnv
+	runner *interp.Runner
+}
+
+// rootPath is the container path of p relative to dir.
+func rootPath(dir, p string) string { return rootfs.Join(dir, p) }
+
+// errText is the strerror text of err, as busybox prints it.
+func errText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		switch errno {
+		case syscall.ENOENT:
+			return "No such file or directory"
+		case syscall.EACCES, syscall.EPERM:
+			return "Permission denied"
+		case syscall.EROFS:
+			return "Read-only file system"
+		case syscall.ENOTDIR:
+			return "Not a directory"
+		case syscall.EISDIR:
+			return "Is a directory"
+		}
+		return errno.Error()
+	}
+	return err.Error()
+}
+
+const osWriteFlags = os.O_WRONLY | os.O_RDWR | os.O_CREATE | os.O_TRUNC | os.O_APPEND
+
+// openFile opens the container path cpath on the host.
+func (c *Container) openFile(cpath string, flag int, perm fs.FileMode) (*os.File, error) {
+	res, err := c.fs.Resolve(cpath, flag&syscall.O_NOFOLLOW == 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: cpath, Err: errors.Unwrap(err)}
+	}
+	if flag&osWriteFlags != 0 && res.ReadOnly {
+		return nil, &os.PathError{Op: "open", Path: cpath, Err: syscall.EROFS}
+	}
+	f, err := os.OpenFile(res.Host, flag|syscall.O_NOFOLLOW, perm)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: cpath, Err: errors.Unwrap(err)}
+	}
+	return f, nil
+}
+
+// open implements [interp.OpenHandlerFunc] (redirections, source).
+func (h *handlers) open(ctx context.Context, p string, flag int, perm fs.FileMode) (io.ReadWriteCloser, error) {
+	hc := interp.HandlerCtx(ctx)
+	cpath := rootPath(hc.Dir, p)
+	if res, err := h.c.fs.Resolve(cpath, true); err == nil {
+		switch res.Container {
+		case "/dev/null":
+			return nopRWC{}, nil
+		case "/dev/stdout", "/proc/self/fd/1", "/dev/fd/1":
+			return nopRWC{w: hc.Stdout}, nil
+		case "/dev/stderr", "/proc/self/fd/2", "/dev/fd/2", "/dev/tty":
+			return nopRWC{w: hc.Stderr}, nil
+		case "/dev/stdin", "/proc/self/fd/0", "/dev/fd/0":
+			return nopRWC{r: hc.Stdin}, nil
+		case "/dev/zero":
+			return nopRWC{r: zeroReader{}}, nil
+		case "/dev/urandom", "/dev/random":
+			return nopRWC{r: randReader{}}, nil
+		}
+	}
+	return h.c.openFile(cpath, flag, perm)
+}
+
+// nopRWC is a device: reads from r (EOF when nil), writes to w (discarded
+// when nil), and Close does nothing.
+type nopRWC struct {
+	r io.Reader
+	w io.Writer
+}
+
+func (n nopRWC) Read(b []byte) (int, error) {
+	if n.r == nil {
+		return 0, io.EOF
+	}
+	return n.r.Read(b)
+}
+
+func (n nopRWC) Write(b []byte) (int, error) {
+	if n.w == nil {
+		return len(b), nil
+	}
+	return n.w.Write(b)
+}
+
+func (nopRWC) Close() error { return nil }
+
+// readDir implements [interp.ReadDirHandlerFunc2] (globbing).
+func (h *handlers) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
+	cpath := rootPath(interp.HandlerCtx(ctx).Dir, p)
+	res, err := h.c.fs.Resolve(cpath, true)
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadDir(res.Host)
+}
+
+// stat implements [interp.StatHandlerFunc] (test -f, cd, [ -x ]).
+func (h *handlers) stat(ctx context.Context, p string, follow bool) (fs.FileInfo, error) {
+	cpath := rootPath(interp.HandlerCtx(ctx).Dir, p)
+	res, err := h.c.fs.Resolve(cpath, follow)
+	if err != nil {
+		return nil, err
+	}
+	switch res.Container {
+	case "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty":
+		return devInfo(res.Container), nil
+	}
+	var fi fs.FileInfo
+	if follow {
+		fi, err = os.Stat(res.Host)
+	} else {
+		fi, err = os.Lstat(res.Host)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "stat", Path: cpath, Err: errors.Unwrap(err)}
+	}
+	return fi, nil
+}
+
+// devInfo describes a virtual character device.
+type devInfo string
+
+func (d devInfo) Name() string     { return string(d)[len("/dev/"):] }
+func (devInfo) Size() int64        { return 0 }
+func (devInfo) Mode() fs.FileMode  { return fs.ModeDevice | fs.ModeCharDevice | 0o666 }
+func (devInfo) ModTime() time.Time { return time.Time{} }
+func (devInfo) IsDir() bool        { return false }
+func (devInfo) Sys() any           { return nil }
+
+// exec implements [interp.ExecHandlerFunc]: every command that is not a
+// shell builtin or function runs as a child process of the container.
+func (h *handlers) exec(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	pe := &procEnv{dir: hc.Dir, env: exportedEnv(hc.Env), user: h.pe.user,
+		stdin: hc.Stdin, stdout: hc.Stdout, stderr: hc.Stderr}
+	if f, ok := pe.stdin.(*os.File); ok && f == nil {
+		pe.stdin = nil
+	}
+	if code := h.c.spawn(ctx, args, pe); code != 0 {
+		return interp.ExitStatus(uint8(code))
+	}
+	return nil
+}
+
+// exportedEnv lists the exported variables of env.
+func exportedEnv(env expand.Environ) []string {
+	var out []string
+	env.Each(func(name string, vr expand.Variable) bool {
+		if vr.Exported && vr.IsSet() && vr.Kind == expand.String {
+			out = append(out, name+"="+vr.Str)
+		}
+		return true
+	})
+	return out
+}
+
+// call implements [interp.CallHandlerFunc]. It sends what the interpreter
+// would answer from the host (command -v, type, which look at the host's
+// $PATH) or does not implement (kill) to the host builtins, and drops
+// signal traps, which the sandbox cannot deliver.
+func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
+	switch args[0] {
+	case "command":
+		if len(args) > 2 && (args[1] == "-v" || args[1] == "-V") && h.external(args[2]) {
+			return append([]string{"sockerless:command-v"}, args[2:]...), nil
+		}
+	case "type":
+		if len(args) > 1 && h.external(args[1]) {
+			return append([]string{"sockerless:type"}, args[1:]...), nil
+		}
+	case "kill":
+		return append([]string{"sockerless:kill"}, args[1:]...), nil
+	case "trap":
+		return filterTrap(args), nil
+	}
+	return args, nil
+}
+
+// external reports whether name is neither a keyword, a builtin nor a
+// function, so that the shell would look it up in $PATH.
+func (h *handlers) external(name string) bool {
+	return !syntax.IsKeyword(name) && !interp.IsBuiltin(name) && h.runner.Funcs[name] == nil
+}
+
+// filterTrap keeps the EXIT and ERR conditions of a trap command, the ones
+// the interpreter supports.
+func filterTrap(args []string) []string {
+	if len(args) < 3 || args[1] == "-p" || args[1] == "-l" {
+		return args
+	}
+	out := args[:2:2]
+	for _, sig := range args[2:] {
+		switch sig {
+		case "EXIT", "0", "ERR", "SIGEXIT":
+			out = append(out, sig)
+		}
+	}
+	if len(out) == 2 {
+		return []string{"true"}
+	}
+	return out
+}

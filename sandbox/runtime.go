@@ -1,0 +1,77 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// Toolbox is the WASI module of applets a [Runtime] runs, as provided by
+// package github.com/sockerless/sockerless/sandbox/toolbox.
+type Toolbox interface {
+	// Module returns the multi-call wasip1 module, dispatching on argv[0].
+	Module() []byte
+	// Has reports whether name is an applet of the module.
+	Has(name string) bool
+	// Names returns the applet names.
+	Names() []string
+}
+
+// Options configure a [Runtime].
+type Options struct {
+	// CacheDir keeps wazero's compiled code so that a restarted daemon does
+	// not compile the toolbox again. Empty means an in-memory cache.
+	CacheDir string
+	// Toolbox overrides the embedded toolbox (tests).
+	Toolbox Toolbox
+}
+
+// Runtime compiles the toolbox once and runs its applets for any number of
+// containers. It is safe for concurrent use.
+type Runtime struct {
+	tb       Toolbox
+	cache    wazero.CompilationCache
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+}
+
+// New compiles the toolbox (or loads it from the cache in opts.CacheDir).
+func New(ctx context.Context, opts Options) (*Runtime, error) {
+	tb := opts.Toolbox
+	if tb == nil {
+		tb = defaultToolbox()
+	}
+	cache := wazero.NewCompilationCache()
+	if opts.CacheDir != "" {
+		var err error
+		if cache, err = wazero.NewCompilationCacheWithDir(opts.CacheDir); err != nil {
+			return nil, fmt.Errorf("sandbox: compilation cache: %w", err)
+		}
+	}
+	cfg := wazero.NewRuntimeConfig().WithCompilationCache(cache).WithCloseOnContextDone(true)
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("sandbox: wasi: %w", err)
+	}
+	compiled, err := rt.CompileModule(ctx, tb.Module())
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("sandbox: compile toolbox: %w", err)
+	}
+	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled}, nil
+}
+
+// Close releases the compiled toolbox. Containers must be closed first.
+func (r *Runtime) Close(ctx context.Context) error {
+	err := r.rt.Close(ctx)
+	if cerr := r.cache.Close(ctx); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Applets returns the names of the toolbox's applets.
+func (r *Runtime) Applets() []string { return r.tb.Names() }

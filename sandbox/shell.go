@@ -1,0 +1,151 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// runShell runs the shell interpreter as "sh [-eux...] [-c CMD [NAME ARGS...] | FILE ARGS... | -s ARGS...]".
+func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv) int {
+	var flags []string
+	var script, file string
+	hasScript := false
+	i := 1
+	for ; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-" {
+			i++
+			break
+		}
+		if len(a) < 2 || (a[0] != '-' && a[0] != '+') {
+			break
+		}
+		if a == "-o" || a == "+o" {
+			if i+1 < len(args) {
+				flags = append(flags, a, args[i+1])
+				i++
+			}
+			continue
+		}
+		rest := ""
+		for _, ch := range a[1:] {
+			switch ch {
+			case 'c':
+				hasScript = true
+			case 's', 'i', 'l':
+				// read commands from stdin (the default without a file)
+			default:
+				rest += string(ch)
+			}
+		}
+		if rest != "" {
+			flags = append(flags, string(a[0])+rest)
+		}
+	}
+	params := args[i:]
+	if hasScript {
+		if len(params) == 0 {
+			fmt.Fprintf(pe.stderr, "%s: -c requires an argument\n", name)
+			return 2
+		}
+		script, params = params[0], params[1:]
+		if len(params) > 0 { // sh -c CMD NAME ARGS: NAME is $0
+			params = params[1:]
+		}
+	} else if len(params) > 0 {
+		file, params = params[0], params[1:]
+	}
+	r, err := c.newRunner(p, pe, append(append(flags, "--"), params...))
+	if err != nil {
+		fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	ctx := p.ctx
+	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	switch {
+	case hasScript:
+		prog, err := parser.Parse(strings.NewReader(script), name)
+		if err != nil {
+			fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
+			return 2
+		}
+		return shellExit(ctx, r.Run(ctx, prog))
+	case file != "":
+		f, err := c.openFile(rootPath(pe.dir, file), os.O_RDONLY, 0)
+		if err != nil {
+			fmt.Fprintf(pe.stderr, "%s: can't open '%s': %s\n", name, file, errText(err))
+			return exitNotFound
+		}
+		prog, err := parser.Parse(f, file)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
+			return 2
+		}
+		return shellExit(ctx, r.Run(ctx, prog))
+	}
+	// Commands from stdin, run as each one is complete (docker run -i).
+	if pe.stdin == nil {
+		return 0
+	}
+	var runErr error
+	err = parser.Interactive(&ctxReader{p: p, r: pe.stdin}, func(stmts []*syntax.Stmt) bool {
+		if parser.Incomplete() {
+			return true
+		}
+		for _, st := range stmts {
+			runErr = r.Run(ctx, st)
+			if r.Exited() {
+				return false
+			}
+		}
+		return ctx.Err() == nil
+	})
+	if err != nil && runErr == nil && !errors.Is(err, io.ErrClosedPipe) {
+		fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	return shellExit(ctx, runErr)
+}
+
+// shellExit turns the runner's result into an exit status.
+func shellExit(ctx context.Context, err error) int {
+	if st, ok := interp.IsExitStatus(err); ok {
+		return exitCode(ctx, int(st))
+	}
+	if err != nil {
+		return exitCode(ctx, 1)
+	}
+	return exitCode(ctx, 0)
+}
+
+// newRunner returns an interpreter whose every file access and command
+// goes through the container.
+func (c *Container) newRunner(p *Process, pe *procEnv, params []string) (*interp.Runner, error) {
+	env := append(append([]string{}, pe.env...), "PWD="+pe.dir, "PPID="+fmt.Sprint(p.ppid))
+	h := &handlers{c: c, pe: pe}
+	r, err := interp.New(
+		interp.Env(expand.ListEnviron(env...)),
+		interp.StdIO(pe.stdin, pe.stdout, pe.stderr),
+		interp.Params(params...),
+		interp.OpenHandler(h.open),
+		interp.ReadDirHandler2(h.readDir),
+		interp.StatHandler(h.stat),
+		interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc { return h.exec }),
+		interp.CallHandler(h.call),
+	)
+	if err != nil {
+		return nil, err
+	}
+	r.Dir = pe.dir
+	h.runner = r
+	return r, nil
+}

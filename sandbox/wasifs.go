@@ -1,0 +1,227 @@
+package sandbox
+
+import (
+	"io"
+	"io/fs"
+	"strings"
+
+	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
+	"github.com/tetratelabs/wazero/experimental/sysfs"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/sockerless/sockerless/sandbox/rootfs"
+)
+
+// wasiFS is the file system an applet sees as "/": every path is resolved
+// inside the container root and its mounts by [rootfs.FS], then served by
+// wazero's host file system on the resolved host path. Writes below a
+// read-only mount fail with EROFS, and device files are virtual.
+type wasiFS struct {
+	experimentalsys.UnimplementedFS
+	fs   *rootfs.FS
+	host experimentalsys.FS
+	pe   *procEnv
+}
+
+func newWasiFS(fsys *rootfs.FS, pe *procEnv) *wasiFS {
+	return &wasiFS{fs: fsys, host: sysfs.DirFS("/"), pe: pe}
+}
+
+// resolve maps the guest path (relative to "/") to a host path for host.
+func (w *wasiFS) resolve(p string, followLast, write bool) (rootfs.Path, string, experimentalsys.Errno) {
+	res, err := w.fs.Resolve("/"+strings.TrimPrefix(p, "/"), followLast)
+	if err != nil {
+		return res, "", experimentalsys.UnwrapOSError(err)
+	}
+	if write && res.ReadOnly {
+		return res, "", experimentalsys.EROFS
+	}
+	return res, strings.TrimPrefix(res.Host, "/"), 0
+}
+
+const writeFlags = experimentalsys.O_WRONLY | experimentalsys.O_RDWR | experimentalsys.O_CREAT | experimentalsys.O_TRUNC | experimentalsys.O_APPEND
+
+// OpenFile implements [experimentalsys.FS].
+func (w *wasiFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode) (experimentalsys.File, experimentalsys.Errno) {
+	res, h, errno := w.resolve(p, flag&experimentalsys.O_NOFOLLOW == 0, false)
+	if errno != 0 {
+		return nil, errno
+	}
+	if dev := w.device(res.Container); dev != nil {
+		return dev, 0
+	}
+	if flag&writeFlags != 0 && res.ReadOnly {
+		return nil, experimentalsys.EROFS
+	}
+	return w.host.OpenFile(h, flag|experimentalsys.O_NOFOLLOW, perm)
+}
+
+// Lstat implements [experimentalsys.FS].
+func (w *wasiFS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) {
+	_, h, errno := w.resolve(p, false, false)
+	if errno != 0 {
+		return sys.Stat_t{}, errno
+	}
+	return w.host.Lstat(h)
+}
+
+// Stat implements [experimentalsys.FS].
+func (w *wasiFS) Stat(p string) (sys.Stat_t, experimentalsys.Errno) {
+	res, h, errno := w.resolve(p, true, false)
+	if errno != 0 {
+		return sys.Stat_t{}, errno
+	}
+	if dev := w.device(res.Container); dev != nil {
+		return dev.Stat()
+	}
+	return w.host.Stat(h)
+}
+
+// Readlink implements [experimentalsys.FS].
+func (w *wasiFS) Readlink(p string) (string, experimentalsys.Errno) {
+	_, h, errno := w.resolve(p, false, false)
+	if errno != 0 {
+		return "", errno
+	}
+	return w.host.Readlink(h)
+}
+
+// Mkdir implements [experimentalsys.FS].
+func (w *wasiFS) Mkdir(p string, perm fs.FileMode) experimentalsys.Errno {
+	_, h, errno := w.resolve(p, false, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Mkdir(h, perm)
+}
+
+// Chmod implements [experimentalsys.FS].
+func (w *wasiFS) Chmod(p string, perm fs.FileMode) experimentalsys.Errno {
+	_, h, errno := w.resolve(p, true, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Chmod(h, perm)
+}
+
+// Rename implements [experimentalsys.FS].
+func (w *wasiFS) Rename(from, to string) experimentalsys.Errno {
+	_, hf, errno := w.resolve(from, false, true)
+	if errno != 0 {
+		return errno
+	}
+	_, ht, errno := w.resolve(to, false, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Rename(hf, ht)
+}
+
+// Rmdir implements [experimentalsys.FS].
+func (w *wasiFS) Rmdir(p string) experimentalsys.Errno {
+	res, h, errno := w.resolve(p, false, true)
+	if errno != 0 {
+		return errno
+	}
+	if res.MountPoint {
+		return experimentalsys.EPERM
+	}
+	return w.host.Rmdir(h)
+}
+
+// Unlink implements [experimentalsys.FS].
+func (w *wasiFS) Unlink(p string) experimentalsys.Errno {
+	_, h, errno := w.resolve(p, false, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Unlink(h)
+}
+
+// Link implements [experimentalsys.FS].
+func (w *wasiFS) Link(oldPath, newPath string) experimentalsys.Errno {
+	_, ho, errno := w.resolve(oldPath, false, false)
+	if errno != 0 {
+		return errno
+	}
+	_, hn, errno := w.resolve(newPath, false, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Link(ho, hn)
+}
+
+// Symlink implements [experimentalsys.FS]. The target is stored as given:
+// it is resolved inside the container whenever the link is followed.
+func (w *wasiFS) Symlink(target, link string) experimentalsys.Errno {
+	_, h, errno := w.resolve(link, false, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Symlink(target, h)
+}
+
+// Utimens implements [experimentalsys.FS].
+func (w *wasiFS) Utimens(p string, atim, mtim int64) experimentalsys.Errno {
+	_, h, errno := w.resolve(p, true, true)
+	if errno != 0 {
+		return errno
+	}
+	return w.host.Utimens(h, atim, mtim)
+}
+
+// device returns the virtual device at the container path cpath, or nil.
+func (w *wasiFS) device(cpath string) *devFile {
+	switch cpath {
+	case "/dev/null":
+		return &devFile{}
+	case "/dev/zero":
+		return &devFile{r: zeroReader{}}
+	case "/dev/random", "/dev/urandom":
+		return &devFile{r: randReader{}}
+	case "/dev/stdin", "/proc/self/fd/0", "/dev/fd/0":
+		return &devFile{r: w.pe.stdin}
+	case "/dev/stdout", "/proc/self/fd/1", "/dev/fd/1":
+		return &devFile{w: w.pe.stdout}
+	case "/dev/stderr", "/proc/self/fd/2", "/dev/fd/2", "/dev/tty", "/dev/console":
+		return &devFile{w: w.pe.stderr}
+	}
+	return nil
+}
+
+// devFile is a character device: reads come from r (EOF when nil) and
+// writes go to w (discarded when nil).
+type devFile struct {
+	experimentalsys.UnimplementedFile
+	r io.Reader
+	w io.Writer
+}
+
+func (d *devFile) IsDir() (bool, experimentalsys.Errno) { return false, 0 }
+
+func (d *devFile) Stat() (sys.Stat_t, experimentalsys.Errno) {
+	return sys.Stat_t{Mode: fs.ModeDevice | fs.ModeCharDevice | 0o666, Nlink: 1}, 0
+}
+
+func (d *devFile) Read(b []byte) (int, experimentalsys.Errno) {
+	if d.r == nil {
+		return 0, 0
+	}
+	n, err := d.r.Read(b)
+	if err == io.EOF {
+		err = nil
+	}
+	return n, experimentalsys.UnwrapOSError(err)
+}
+
+func (d *devFile) Write(b []byte) (int, experimentalsys.Errno) {
+	if d.w == nil {
+		return len(b), 0
+	}
+	n, err := d.w.Write(b)
+	return n, experimentalsys.UnwrapOSError(err)
+}
+
+func (d *devFile) Truncate(int64) experimentalsys.Errno { return 0 }
+func (d *devFile) Sync() experimentalsys.Errno          { return 0 }
+func (d *devFile) Close() experimentalsys.Errno         { return 0 }

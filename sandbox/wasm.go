@@ -1,0 +1,196 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/experimental/sysfs"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/sockerless/sockerless/sandbox/rootfs"
+)
+
+// exitTrapped is the status of an applet that trapped (a crash), as a
+// process killed by SIGSEGV.
+const exitTrapped = 139
+
+// runApplet runs the toolbox as applet name with args in process p. The
+// instance is closed when p's context is done (a signal), and its sleeps
+// and reads end then too.
+func (r *Runtime) runApplet(p *Process, name string, args []string, pe *procEnv, fsys *rootfs.FS) int {
+	ctx := p.ctx
+	argv := append([]string{name}, args[1:]...)
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithArgs(argv...).
+		WithStdout(&timedWriter{p: p, w: pe.stdout}).
+		WithStderr(&timedWriter{p: p, w: pe.stderr}).
+		WithSysWalltime().
+		WithSysNanotime().
+		WithRandSource(rand.Reader).
+		WithNanosleep(func(ns int64) { p.sleep(time.Duration(ns)) }).
+		WithFSConfig(wazero.NewFSConfig().(sysfs.FSConfig).WithSysFSMount(newWasiFS(fsys, pe), "/"))
+	if pe.stdin != nil {
+		cfg = cfg.WithStdin(&ctxReader{p: p, r: pe.stdin})
+	}
+	for _, kv := range appletEnv(p, pe) {
+		k, v, _ := cut(kv)
+		cfg = cfg.WithEnv(k, v)
+	}
+	ctx = experimental.WithMemoryAllocator(ctx, experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
+		return &linearMemory{p: p, buf: make([]byte, 0, capacity), max: max}
+	}))
+	p.running(true)
+	mod, err := r.rt.InstantiateModule(ctx, r.compiled, cfg)
+	p.running(false)
+	if mod != nil {
+		mod.Close(context.WithoutCancel(ctx))
+	}
+	var exit *sys.ExitError
+	switch {
+	case err == nil:
+		return exitCode(ctx, 0)
+	case errors.As(err, &exit):
+		if c := exit.ExitCode(); c != sys.ExitCodeContextCanceled && c != sys.ExitCodeDeadlineExceeded {
+			return exitCode(ctx, int(c))
+		}
+		return exitCode(ctx, 137)
+	case ctx.Err() != nil:
+		return exitCode(ctx, 137)
+	}
+	fmt.Fprintf(pe.stderr, "%s: crashed in the sockerless sandbox: %v\n", name, err)
+	return exitTrapped
+}
+
+// appletEnv is the environment of an applet: the process's, plus PWD (the
+// applets resolve relative paths against it) and the user's IDs.
+func appletEnv(p *Process, pe *procEnv) []string {
+	env := append([]string{}, pe.env...)
+	env = append(env, "PWD="+pe.dir,
+		"SOCKERLESS_UID="+strconv.Itoa(pe.user.uid),
+		"SOCKERLESS_GID="+strconv.Itoa(pe.user.gid),
+		"USER="+pe.user.name)
+	if ws := p.rootWinsize(); ws != 0 {
+		env = append(env, "LINES="+strconv.Itoa(int(ws>>32)), "COLUMNS="+strconv.Itoa(int(uint32(ws))))
+	}
+	return env
+}
+
+func cut(kv string) (string, string, bool) {
+	for i := 0; i < len(kv); i++ {
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return kv, "", false
+}
+
+// sleep pauses for d or until the process is signalled.
+func (p *Process) sleep(d time.Duration) {
+	start := time.Now()
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-p.ctx.Done():
+		t.Stop()
+	}
+	p.addBlocked(time.Since(start))
+}
+
+// rootWinsize is the terminal size of the process or its nearest ancestor
+// that has one.
+func (p *Process) rootWinsize() uint64 {
+	for q := p; q != nil; {
+		if ws := q.winsize.Load(); ws != 0 {
+			return ws
+		}
+		parent, ok := p.c.process(q.ppid)
+		if !ok || parent == q {
+			break
+		}
+		q = parent
+	}
+	return 0
+}
+
+// linearMemory is a wasm memory that reports its size to its process, for
+// docker stats.
+type linearMemory struct {
+	p    *Process
+	buf  []byte
+	max  uint64
+	size uint64
+}
+
+// Reallocate implements [experimental.LinearMemory].
+func (m *linearMemory) Reallocate(size uint64) []byte {
+	if size > m.max {
+		return nil
+	}
+	if size > uint64(cap(m.buf)) {
+		nb := make([]byte, size, min(max(size, 2*uint64(cap(m.buf))), m.max))
+		copy(nb, m.buf)
+		m.buf = nb
+	}
+	m.buf = m.buf[:size]
+	m.p.mem.Add(size - m.size)
+	m.size = size
+	return m.buf
+}
+
+// Free implements [experimental.LinearMemory].
+func (m *linearMemory) Free() {
+	m.p.mem.Add(-m.size)
+	m.size = 0
+	m.buf = nil
+}
+
+// timedWriter counts the time a process is blocked writing as not running.
+type timedWriter struct {
+	p *Process
+	w io.Writer
+}
+
+func (t *timedWriter) Write(b []byte) (int, error) {
+	start := time.Now()
+	n, err := t.w.Write(b)
+	t.p.addBlocked(time.Since(start))
+	return n, err
+}
+
+// ctxReader reads from r only when the applet reads (so that an applet that
+// never reads its stdin leaves it to the next command, as a shared file
+// descriptor does) and gives up when the process is signalled.
+type ctxReader struct {
+	p *Process
+	r io.Reader
+}
+
+type readResult struct {
+	b   []byte
+	err error
+}
+
+func (c *ctxReader) Read(b []byte) (int, error) {
+	start := time.Now()
+	defer func() { c.p.addBlocked(time.Since(start)) }()
+	ch := make(chan readResult, 1)
+	go func() {
+		buf := make([]byte, len(b))
+		n, err := c.r.Read(buf)
+		ch <- readResult{buf[:n], err}
+	}()
+	select {
+	case res := <-ch:
+		return copy(b, res.b), res.err
+	case <-c.p.ctx.Done():
+		return 0, io.ErrClosedPipe
+	}
+}
