@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/containerd/errdefs"
+	mevents "github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+
+	"github.com/sockerless/sockerless/api/driver"
+)
+
+// CreateOptions are a container create request.
+type CreateOptions struct {
+	// Name is the requested name; empty generates one.
+	Name       string
+	Config     *container.Config
+	HostConfig *container.HostConfig
+	Networking *network.NetworkingConfig
+}
+
+// Create creates a container: it resolves the image, merges its
+// configuration, reserves the name, unpacks the root file system, attaches
+// the network, lets the driver prepare and records the container.
+func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.CreateResponse, error) {
+	if opts.Config == nil {
+		return container.CreateResponse{}, errdefs.ErrInvalidArgument.WithMessage("config cannot be empty in order to create a container")
+	}
+	cfg := *opts.Config
+	hc := container.HostConfig{}
+	if opts.HostConfig != nil {
+		hc = *opts.HostConfig
+	}
+	if err := validate(&cfg, &hc); err != nil {
+		return container.CreateResponse{}, err
+	}
+	if e.drv.Lifecycle == nil {
+		return container.CreateResponse{}, e.unsupported("running containers")
+	}
+	if cfg.Image == "" {
+		return container.CreateResponse{}, errdefs.ErrInvalidArgument.WithMessage("config.Image or Image is required")
+	}
+	img, err := e.images.Resolve(ctx, cfg.Image)
+	if err != nil {
+		return container.CreateResponse{}, err
+	}
+	mergeImage(&cfg, img.Config.Config)
+	path, args, err := command(&cfg)
+	if err != nil {
+		return container.CreateResponse{}, err
+	}
+	if e.nets != nil {
+		if err := e.nets.Validate(string(hc.NetworkMode)); err != nil {
+			return container.CreateResponse{}, err
+		}
+	}
+	mounts, err := e.mounts(&hc)
+	if err != nil {
+		return container.CreateResponse{}, err
+	}
+	if hc.NetworkMode == "" {
+		hc.NetworkMode = "bridge"
+	}
+	if hc.RestartPolicy.Name == "" {
+		hc.RestartPolicy.Name = container.RestartPolicyDisabled
+	}
+
+	id := newID()
+	if cfg.Hostname == "" {
+		cfg.Hostname = id[:12]
+	}
+	name, err := e.claimName(id, opts.Name)
+	if err != nil {
+		return container.CreateResponse{}, err
+	}
+	r := Record{ID: id, Name: name, Created: e.now().UTC(), Path: path, Args: args, Config: &cfg, HostConfig: &hc,
+		ImageID: img.ID, Mounts: mounts, State: State{Status: StatusCreated}}
+	c := newContainer(r)
+	if err := e.prepare(ctx, c, opts.Networking); err != nil {
+		e.mu.Lock()
+		delete(e.names, name)
+		e.mu.Unlock()
+		return container.CreateResponse{}, err
+	}
+	e.mu.Lock()
+	e.byID[id] = c
+	e.mu.Unlock()
+	c.mu.Lock()
+	e.event(ctx, c, mevents.ActionCreate, nil)
+	c.mu.Unlock()
+	zerologCtx(ctx).Debug().Str("container_id", id).Str("name", name).Msg("container created")
+	return container.CreateResponse{ID: id, Warnings: []string{}}, nil
+}
+
+// claimName validates or generates the container's name and reserves it.
+func (e *Engine) claimName(id, requested string) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
+		return "", errdefs.ErrUnavailable.WithMessage("the backend is shutting down")
+	}
+	if requested == "" {
+		name := e.generateName()
+		e.names[name] = id
+		return name, nil
+	}
+	name, err := checkName(requested)
+	if err != nil {
+		return "", err
+	}
+	return name, e.reserveName(name, id)
+}
+
+// prepare does the work of create that can fail, undoing it on failure.
+func (e *Engine) prepare(ctx context.Context, c *Container, nc *network.NetworkingConfig) (err error) {
+	r := &c.rec
+	dir := e.containerDir(r.ID)
+	defer func() {
+		if err != nil {
+			if e.nets != nil {
+				e.nets.Release(r.ID)
+			}
+			os.RemoveAll(dir)
+		}
+	}()
+	if err := os.MkdirAll(e.rootFS(r.ID), 0o755); err != nil {
+		return fmt.Errorf("create container directory: %w", err)
+	}
+	if err := e.images.Unpack(ctx, r.ImageID, e.rootFS(r.ID)); err != nil {
+		return fmt.Errorf("unpack image %s: %w", r.ImageID, err)
+	}
+	if e.nets != nil {
+		var aliases []string
+		if nc != nil {
+			for _, ep := range nc.EndpointsConfig {
+				if ep != nil {
+					aliases = append(aliases, ep.Aliases...)
+				}
+			}
+		}
+		eps, err := e.nets.Attach(ctx, r.ID, r.Name[1:], string(r.HostConfig.NetworkMode), aliases)
+		if err != nil {
+			return err
+		}
+		r.Networks = eps
+	}
+	if err := e.drv.Lifecycle.Create(ctx, e.spec(c)); err != nil {
+		if errors.Is(err, driver.ErrUnsupported) {
+			return e.unsupported("creating containers")
+		}
+		return fmt.Errorf("driver create: %w", err)
+	}
+	if err := e.persist(c); err != nil {
+		_ = e.drv.Lifecycle.Remove(context.WithoutCancel(ctx), r.ID)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/containerd/errdefs"
+	mevents "github.com/moby/moby/api/types/events"
+
+	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/backends/core/logs"
+	"github.com/sockerless/sockerless/backends/core/streams"
+)
+
+// Exit codes dockerd sets when the main process could not be run.
+const (
+	exitCmdNotFound = 127
+	exitEACCES      = 126
+	exitUnknown     = 128
+)
+
+// Start starts container ref. Docker answers 304 when it already runs.
+func (e *Engine) Start(ctx context.Context, ref string) error {
+	c, err := e.get(ref)
+	if err != nil {
+		return err
+	}
+	return e.start(ctx, c, true)
+}
+
+// start runs c's main process. manual is a start asked by a client (it
+// resets the restart count); otherwise the restart policy or daemon
+// start-up asks.
+func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch st := c.rec.State.Status; {
+	case c.removing || st == StatusRemoving || st == StatusDead || c.removed:
+		return errdefs.ErrConflict.WithMessage("container is marked for removal and cannot be started")
+	case st == StatusPaused:
+		return errdefs.ErrConflict.WithMessage("cannot start a paused container, try unpause instead")
+	case st == StatusRunning || st == StatusRestarting && manual:
+		return errdefs.ErrNotModified
+	}
+	if e.isClosing() {
+		return errdefs.ErrUnavailable.WithMessage("the backend is shutting down")
+	}
+	if manual {
+		c.rec.RestartCount = 0
+		c.rec.ManuallyStopped = false
+		c.backoff = 0
+	}
+	run, err := e.openRun(c)
+	if err != nil {
+		return err
+	}
+	spec := e.spec(c)
+	task, err := e.drv.Lifecycle.Start(e.ctx, spec, run.streams(c))
+	if err != nil {
+		run.close()
+		c.hub.EndRun()
+		c.renewStdin()
+		return e.startFailed(ctx, c, err)
+	}
+	now := e.now().UTC()
+	c.task, c.logw, c.stopped, c.canceled = task, run.logw, make(chan struct{}), false
+	c.resize = run.resize
+	if err := e.setState(c, State{Status: StatusRunning, Pid: task.PID(), StartedAt: now}); err != nil {
+		e.log.Error().Err(err).Str("container_id", c.rec.ID).Msg("record running state")
+	}
+	e.event(ctx, c, mevents.ActionStart, nil)
+	e.wg.Add(1)
+	go e.monitor(c, task, run)
+	return nil
+}
+
+// startFailed records a main process that could not run, as dockerd:
+// exit 127 (not found) or 126 (not executable) with State.Error, and the
+// error class the start request answers with. c.mu is held.
+func (e *Engine) startFailed(ctx context.Context, c *Container, err error) error {
+	if errors.Is(err, driver.ErrUnsupported) {
+		return e.unsupported("starting containers")
+	}
+	msg := "failed to create task for container: " + err.Error()
+	code, class := exitUnknown, errdefs.ErrInternal.WithMessage
+	switch low := strings.ToLower(msg); {
+	case strings.Contains(low, "executable file not found") || strings.Contains(low, "no such file or directory"):
+		code, class = exitCmdNotFound, errdefs.ErrInvalidArgument.WithMessage
+	case strings.Contains(low, "permission denied"):
+		code, class = exitEACCES, errdefs.ErrInvalidArgument.WithMessage
+	}
+	s := c.rec.State
+	s.ExitCode, s.Error = code, msg
+	if s.Status == StatusRestarting {
+		s.Status, s.FinishedAt = StatusExited, e.now().UTC()
+	}
+	if perr := e.setState(c, s); perr != nil {
+		e.log.Error().Err(perr).Str("container_id", c.rec.ID).Msg("record start failure")
+	}
+	if c.rec.HostConfig.AutoRemove {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			_ = e.remove(context.WithoutCancel(ctx), c, RemoveOptions{Force: true})
+		}()
+	}
+	return class(msg)
+}
+
+// run is what one run of a container's main process uses.
+type run struct {
+	logw             *logs.Writer
+	stdout, stderr   *logs.LineWriter
+	stdin            *stdinPipe
+	resize           chan driver.TermSize
+}
+
+func (e *Engine) openRun(c *Container) (*run, error) {
+	logw, err := logs.Create(e.logPath(c.rec.ID))
+	if err != nil {
+		return nil, err
+	}
+	r := &run{logw: logw, stdout: logs.NewLineWriter(logw, "stdout"), stderr: logs.NewLineWriter(logw, "stderr"),
+		resize: make(chan driver.TermSize, 1)}
+	r.stdin = c.stdin
+	if cs := c.rec.HostConfig.ConsoleSize; cs[0] > 0 && cs[1] > 0 {
+		r.resize <- driver.TermSize{Height: cs[0], Width: cs[1]}
+	}
+	return r, nil
+}
+
+func (r *run) streams(c *Container) driver.Streams {
+	s := driver.Streams{
+		Stdout: io.MultiWriter(r.stdout, c.hub.Writer(streams.Stdout)),
+		Stderr: io.MultiWriter(r.stderr, c.hub.Writer(streams.Stderr)),
+		TTY:    c.rec.Config.Tty,
+		Resize: r.resize,
+	}
+	if r.stdin != nil {
+		s.Stdin = r.stdin.r
+	}
+	return s
+}
+
+func (r *run) close() {
+	r.stdout.Flush()
+	r.stderr.Flush()
+	r.logw.Close()
+}
+
+// monitor waits for the main process to end and records it.
+func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
+	defer e.wg.Done()
+	st, err := task.Wait(e.ctx)
+	if err != nil {
+		st = driver.ExitStatus{Code: 255, Error: err.Error()}
+	}
+	if st.FinishedAt.IsZero() {
+		st.FinishedAt = e.now()
+	}
+	r.close()
+	ctx := e.log.WithContext(e.ctx)
+	c.mu.Lock()
+	c.hub.EndRun()
+	c.renewStdin()
+	c.task, c.logw, c.resize = nil, nil, nil
+	c.exits++
+	close(c.stopped)
+	s := State{Status: StatusExited, ExitCode: st.Code, OOMKilled: st.OOMKilled, Error: st.Error,
+		StartedAt: c.rec.State.StartedAt, FinishedAt: st.FinishedAt.UTC()}
+	e.event(ctx, c, mevents.ActionDie, map[string]string{"exitCode": itoa(st.Code),
+		"execDuration": itoa(int(s.FinishedAt.Sub(s.StartedAt).Seconds()))})
+	restart := !c.canceled && !e.isClosing() && shouldRestart(c.rec, st.Code)
+	if restart {
+		s.Status = StatusRestarting
+		e.scheduleRestart(c, s.FinishedAt.Sub(s.StartedAt))
+	}
+	if err := e.setState(c, s); err != nil {
+		e.log.Error().Err(err).Str("container_id", c.rec.ID).Msg("record exit")
+	}
+	autoRemove := c.rec.HostConfig.AutoRemove && !restart
+	c.mu.Unlock()
+	if autoRemove {
+		if err := e.remove(ctx, c, RemoveOptions{Force: true}); err != nil && !errdefs.IsConflict(err) {
+			e.log.Warn().Err(err).Str("container_id", c.rec.ID).Msg("auto-remove")
+		}
+	}
+}
+
+// stdinPipe is the stdin of one run; attached clients write into it.
+type stdinPipe struct {
+	r    *io.PipeReader
+	w    *io.PipeWriter
+	once sync.Once
+}
+
+func newStdinPipe() *stdinPipe {
+	r, w := io.Pipe()
+	return &stdinPipe{r: r, w: w}
+}
+
+// CloseWrite gives the process EOF on stdin.
+func (p *stdinPipe) CloseWrite() { p.w.Close() }
+
+// Close ends both sides.
+func (p *stdinPipe) Close() {
+	p.once.Do(func() {
+		p.w.Close()
+		p.r.Close()
+	})
+}
+
