@@ -32,7 +32,8 @@ var ErrUsage = errors.New("usage error")
 
 // Getopt parses busybox (getopt32) options from e.Args[1:].
 //
-// short lists the option letters; a letter followed by ':' takes an argument.
+// short lists the option letters; a letter followed by ':' takes an argument,
+// one followed by "::" an optional argument that must be attached (-Iseconds).
 // Each long entry is "name" (a long-only flag), "name:" (a long-only option
 // with an argument) or "name=x" (an alias of the short option x). As glibc's
 // getopt does, options may follow operands; "--" ends them and "-" is an
@@ -91,7 +92,8 @@ func (e *Env) shortOpts(o Opts, cluster string, rest []string, short string) (in
 			o[string(c)] = append(o[string(c)], "")
 			continue
 		}
-		if j+1 < len(cluster) {
+		if j+1 < len(cluster) || (k+2 < len(short) && short[k+2] == ':') {
+			// "x::" takes an optional argument, attached only.
 			o[string(c)] = append(o[string(c)], cluster[j+1:])
 			return 0, nil
 		}

@@ -1,0 +1,117 @@
+package sysutils
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sockerless/sockerless/sandbox/applets/internal/applet"
+)
+
+// identity is who the process runs as, from SOCKERLESS_UID/GID and the
+// container's /etc/passwd and /etc/group.
+type identity struct {
+	uid, gid    int
+	user, group string
+	knownUser   bool
+	groups      []int
+	names       map[int]string
+}
+
+func lookupIdentity(e *applet.Env) identity {
+	uid, gid := e.Credentials()
+	id := identity{uid: uid, gid: gid, user: strconv.Itoa(uid), group: strconv.Itoa(gid), names: map[int]string{}}
+	for _, u := range applet.ReadPasswd("/etc/passwd") {
+		if u.ID == uid {
+			id.user, id.knownUser = u.Name, true
+			break
+		}
+	}
+	for _, g := range applet.ReadPasswd("/etc/group") {
+		if _, ok := id.names[g.ID]; !ok {
+			id.names[g.ID] = g.Name
+		}
+		if g.ID == gid {
+			id.group = g.Name
+		}
+		for _, m := range g.Members {
+			if m == id.user && g.ID != gid {
+				id.groups = append(id.groups, g.ID)
+			}
+		}
+	}
+	return id
+}
+
+func (id identity) groupName(g int) string {
+	if n, ok := id.names[g]; ok {
+		return n
+	}
+	return strconv.Itoa(g)
+}
+
+// Id prints user and group ids: id [-ugGnr] [USER]
+//
+// Supplementary groups are the container's /etc/group memberships of the
+// user, which is what a container runtime's initgroups gives a process.
+func Id(e *applet.Env) int {
+	o, args, err := e.Getopt("ugGnr", "user=u", "group=g", "groups=G", "name=n", "real=r")
+	if err != nil {
+		return 1
+	}
+	if len(args) > 0 {
+		return e.Fail("unknown user %s", args[0])
+	}
+	id := lookupIdentity(e)
+	all := append([]int{id.gid}, id.groups...)
+	show := func(n int, name string) string {
+		if o.Has("n") {
+			return name
+		}
+		return strconv.Itoa(n)
+	}
+	switch {
+	case o.Has("u"):
+		fmt.Fprintln(e.Stdout, show(id.uid, id.user))
+	case o.Has("g"):
+		fmt.Fprintln(e.Stdout, show(id.gid, id.group))
+	case o.Has("G"):
+		var parts []string
+		for _, g := range all {
+			parts = append(parts, show(g, id.groupName(g)))
+		}
+		fmt.Fprintln(e.Stdout, strings.Join(parts, " "))
+	default:
+		line := fmt.Sprintf("uid=%d(%s) gid=%d(%s)", id.uid, id.user, id.gid, id.group)
+		if len(id.groups) > 0 {
+			var parts []string
+			for _, g := range all {
+				parts = append(parts, fmt.Sprintf("%d(%s)", g, id.groupName(g)))
+			}
+			line += " groups=" + strings.Join(parts, ",")
+		}
+		fmt.Fprintln(e.Stdout, line)
+	}
+	return 0
+}
+
+// Whoami prints the user name: whoami
+func Whoami(e *applet.Env) int {
+	id := lookupIdentity(e)
+	if !id.knownUser {
+		return e.Fail("unknown uid %d", id.uid)
+	}
+	fmt.Fprintln(e.Stdout, id.user)
+	return 0
+}
+
+// Groups prints the group names of the user: groups
+func Groups(e *applet.Env) int {
+	id := lookupIdentity(e)
+	var parts []string
+	for _, g := range append([]int{id.gid}, id.groups...) {
+		parts = append(parts, id.groupName(g))
+	}
+	fmt.Fprintln(e.Stdout, strings.Join(parts, " "))
+	return 0
+}
