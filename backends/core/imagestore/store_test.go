@@ -2,6 +2,8 @@ package imagestore_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"context"
 	"os"
 	"path/filepath"
@@ -39,7 +41,7 @@ func (r *recorder) actions() []string {
 	return out
 }
 
-func open(t *testing.T, dir string, opts imagestore.Options) *imagestore.Store {
+func open(t testing.TB, dir string, opts imagestore.Options) *imagestore.Store {
 	t.Helper()
 	s, err := imagestore.Open(t.Context(), dir, opts)
 	if err != nil {
@@ -48,7 +50,7 @@ func open(t *testing.T, dir string, opts imagestore.Options) *imagestore.Store {
 	return s
 }
 
-func importBusybox(t *testing.T, s *imagestore.Store, ref string, changes ...string) imagestore.Image {
+func importBusybox(t testing.TB, s *imagestore.Store, ref string, changes ...string) imagestore.Image {
 	t.Helper()
 	opts := imagestore.ImportOptions{Source: "-", Changes: changes}
 	if ref != "" {
@@ -187,4 +189,9 @@ func mustWrite(t *testing.T, p, s string) {
 	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func sha256hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
