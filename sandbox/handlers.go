@@ -39,6 +39,10 @@ func errText(err error) string {
 			return "Permission denied"
 		case syscall.EROFS:
 			return "Read-only file system"
+		case syscall.EEXIST:
+			return "File exists"
+		case syscall.ELOOP:
+			return "Symbolic link loop"
 		case syscall.ENOTDIR:
 			return "Not a directory"
 		case syscall.EISDIR:
@@ -49,20 +53,36 @@ func errText(err error) string {
 	return err.Error()
 }
 
+// errnoText is an errno that prints as busybox does ("No such file or
+// directory"), so the shell's messages read like ash's.
+type errnoText struct{ errno error }
+
+func (e errnoText) Error() string { return errText(e.errno) }
+func (e errnoText) Unwrap() error { return e.errno }
+
+// pathError returns a *os.PathError for the container path p.
+func pathError(op, p string, err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		err = errnoText{errno}
+	}
+	return &os.PathError{Op: op, Path: p, Err: err}
+}
+
 const osWriteFlags = os.O_WRONLY | os.O_RDWR | os.O_CREATE | os.O_TRUNC | os.O_APPEND
 
 // openFile opens the container path cpath on the host.
 func (c *Container) openFile(cpath string, flag int, perm fs.FileMode) (*os.File, error) {
 	res, err := c.fs.Resolve(cpath, flag&syscall.O_NOFOLLOW == 0)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: cpath, Err: errors.Unwrap(err)}
+		return nil, pathError("open", cpath, err)
 	}
 	if flag&osWriteFlags != 0 && res.ReadOnly {
-		return nil, &os.PathError{Op: "open", Path: cpath, Err: syscall.EROFS}
+		return nil, pathError("open", cpath, syscall.EROFS)
 	}
 	f, err := os.OpenFile(res.Host, flag|syscall.O_NOFOLLOW, perm)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: cpath, Err: errors.Unwrap(err)}
+		return nil, pathError("open", cpath, err)
 	}
 	return f, nil
 }
@@ -118,9 +138,13 @@ func (h *handlers) readDir(ctx context.Context, p string) ([]fs.DirEntry, error)
 	cpath := rootPath(interp.HandlerCtx(ctx).Dir, p)
 	res, err := h.c.fs.Resolve(cpath, true)
 	if err != nil {
-		return nil, err
+		return nil, pathError("open", cpath, err)
 	}
-	return os.ReadDir(res.Host)
+	ents, err := os.ReadDir(res.Host)
+	if err != nil {
+		return ents, pathError("open", cpath, err)
+	}
+	return ents, nil
 }
 
 // stat implements [interp.StatHandlerFunc] (test -f, cd, [ -x ]).
@@ -128,7 +152,7 @@ func (h *handlers) stat(ctx context.Context, p string, follow bool) (fs.FileInfo
 	cpath := rootPath(interp.HandlerCtx(ctx).Dir, p)
 	res, err := h.c.fs.Resolve(cpath, follow)
 	if err != nil {
-		return nil, err
+		return nil, pathError("stat", cpath, err)
 	}
 	switch res.Container {
 	case "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty":
@@ -141,7 +165,7 @@ func (h *handlers) stat(ctx context.Context, p string, follow bool) (fs.FileInfo
 		fi, err = os.Lstat(res.Host)
 	}
 	if err != nil {
-		return nil, &os.PathError{Op: "stat", Path: cpath, Err: errors.Unwrap(err)}
+		return nil, pathError("stat", cpath, err)
 	}
 	return fi, nil
 }

@@ -12,6 +12,12 @@ import (
 	"github.com/sockerless/sockerless/sandbox/rootfs"
 )
 
+// Reasons a file cannot run, as sh prints them.
+const (
+	reasonDenied = "Permission denied"
+	reasonIsDir  = "Is a directory"
+)
+
 // kind is how a command runs.
 type kind int
 
@@ -54,17 +60,31 @@ func (c *Container) lookup(name string, pe *procEnv) (command, error) {
 		if isBuiltin(name) {
 			return command{kind: kindBuiltin, name: name}, nil
 		}
+		var denied error // execvp goes on after EACCES, and reports it at the end
 		for _, dir := range strings.Split(pe.getenv("PATH"), ":") {
 			if dir == "" {
 				dir = "."
 			}
 			cpath := rootfs.Join(pe.dir, path.Join(dir, name))
-			if cmd, err := c.lookPath(name, cpath); err == nil {
+			cmd, err := c.lookPath(name, cpath)
+			var ee *ExecError
+			switch {
+			case err == nil:
 				return cmd, nil
+			case !errors.As(err, &ee) || ee.Code == exitNotFound:
+			case ee.Reason == reasonDenied || ee.Reason == reasonIsDir:
+				if denied == nil {
+					denied = err
+				}
+			default:
+				return cmd, err
 			}
 		}
 		if c.rt.tb.Has(name) && name != "bash" || shells[name] && name != "bash" {
 			return c.classify(name, "/bin/"+name, nil)
+		}
+		if denied != nil {
+			return command{}, denied
 		}
 		return command{}, &ExecError{Name: name, Code: exitNotFound}
 	}
@@ -91,13 +111,13 @@ func (c *Container) lookPath(name, cpath string) (command, error) {
 	case err != nil:
 		return command{}, &ExecError{Name: name, Code: exitNotFound}
 	case fi.IsDir():
-		return command{}, &ExecError{Name: name, Code: exitCannotRun, Reason: "Is a directory"}
+		return command{}, &ExecError{Name: name, Code: exitCannotRun, Reason: reasonIsDir}
 	case fi.Mode().Perm()&0o111 == 0:
-		return command{}, &ExecError{Name: name, Code: exitCannotRun, Reason: "Permission denied"}
+		return command{}, &ExecError{Name: name, Code: exitCannotRun, Reason: reasonDenied}
 	}
 	f, err := os.Open(res.Host)
 	if err != nil {
-		return command{}, &ExecError{Name: name, Code: exitCannotRun, Reason: "Permission denied"}
+		return command{}, &ExecError{Name: name, Code: exitCannotRun, Reason: reasonDenied}
 	}
 	defer f.Close()
 	head := make([]byte, 256)

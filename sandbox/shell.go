@@ -63,6 +63,19 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 	} else if len(params) > 0 {
 		file, params = params[0], params[1:]
 	}
+	if !hasScript && file == "" && pe.stdin != nil {
+		// The parser and the commands share stdin: give both one pipe.
+		in, err := pipeFrom(p, pe.stdin)
+		if err != nil {
+			fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
+			return 2
+		}
+		if in != pe.stdin {
+			defer in.Close()
+		}
+		sub := *pe
+		sub.stdin, pe = in, &sub
+	}
 	r, err := c.newRunner(p, pe, append(append(flags, "--"), params...))
 	if err != nil {
 		fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
@@ -114,6 +127,23 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 		return 2
 	}
 	return shellExit(ctx, runErr)
+}
+
+// pipeFrom returns an *os.File that reads what r yields, until the process
+// ends.
+func pipeFrom(p *Process, r io.Reader) (*os.File, error) {
+	if f, ok := r.(*os.File); ok {
+		return f, nil
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		io.Copy(pw, &ctxReader{p: p, r: r})
+		pw.Close()
+	}()
+	return pr, nil
 }
 
 // shellExit turns the runner's result into an exit status.

@@ -1,0 +1,89 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEscape tries to reach a host file next to the container root and its
+// bind mount through paths, "..", symlinks and copies.
+func TestEscape(t *testing.T) {
+	base := t.TempDir()
+	secret := filepath.Join(base, "shadow")
+	if err := os.WriteFile(secret, []byte("HOSTSECRET\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(base, "data")
+	if err := os.Mkdir(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../shadow", filepath.Join(data, "up")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(data, "abs")); err != nil {
+		t.Fatal(err)
+	}
+	c, root := testContainer(t, Mount{Source: data, Target: "/data"})
+	if err := os.Symlink("/", filepath.Join(root, "slash")); err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(root, secret)
+	scripts := []string{
+		"cat ../../../../etc/shadow",
+		"cd / && cat ../../../../../../" + secret,
+		"cat " + secret,
+		"cat /" + rel,
+		"cat /slash/../" + rel,
+		"ln -s / /tmp/root 2>/dev/null; cat /tmp/root/../" + rel,
+		"cat /data/up",
+		"cat /data/abs",
+		"cat /data/../../shadow",
+		"cp /data/up /tmp/x && cat /tmp/x",
+		"cat < /data/up",
+		"cat < " + secret,
+		"echo pwned > /data/../../pwned; cat /data/../../../shadow",
+		"ls /data/../../",
+		". /data/up",
+	}
+	for _, s := range scripts {
+		got := run(t, c, s)
+		if strings.Contains(got.stdout+got.stderr, "HOSTSECRET") || strings.Contains(got.stdout, "shadow") {
+			t.Errorf("%q escaped: %+v", s, got)
+		}
+		if got.code == 0 && !strings.HasPrefix(s, "ls") {
+			t.Errorf("%q succeeded: %+v", s, got)
+		}
+		if got.code != 0 && !strings.Contains(got.stderr, "No such file or directory") && !strings.Contains(got.stderr, "not found") && !strings.Contains(got.stderr, "Permission denied") {
+			t.Errorf("%q: stderr %q does not say why", s, got.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(base, "pwned")); err == nil {
+		t.Error("a file was written outside the container")
+	}
+}
+
+func TestReadOnlyMount(t *testing.T) {
+	data := t.TempDir()
+	c, _ := testContainer(t, Mount{Source: data, Target: "/ro", ReadOnly: true})
+	got := run(t, c, "echo x > /ro/f")
+	if got.code == 0 || !strings.Contains(got.stderr, "Read-only file system") {
+		t.Errorf("write to read-only mount: %+v", got)
+	}
+	if _, err := os.Stat(filepath.Join(data, "f")); err == nil {
+		t.Error("file written into a read-only mount")
+	}
+}
+
+func TestBindMount(t *testing.T) {
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "in"), []byte("from host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := testContainer(t, Mount{Source: data, Target: "/work/data"})
+	got := run(t, c, "cat /work/data/in && echo out > /work/data/out && ls /work/data")
+	if want := (result{stdout: "from host\nin\nout\n"}); got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}

@@ -1,0 +1,163 @@
+package sandbox
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/containerd/errdefs"
+)
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestSignal(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		sig  syscall.Signal
+		want int
+	}{
+		{"sleep term", []string{"sleep", "30"}, syscall.SIGTERM, 143},
+		{"sleep kill", []string{"sleep", "30"}, syscall.SIGKILL, 137},
+		{"shell int", []string{"sh", "-c", "sleep 30; echo never"}, syscall.SIGINT, 130},
+		{"cat stdin", []string{"cat"}, syscall.SIGTERM, 143},
+		{"busy loop", []string{"sh", "-c", "while true; do true; done"}, syscall.SIGKILL, 137},
+		{"pipeline", []string{"sh", "-c", "seq 1 100000000 | cat > /dev/null"}, syscall.SIGTERM, 143},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := testContainer(t)
+			stdin := &blockingReader{ch: make(chan struct{})}
+			defer close(stdin.ch)
+			var out syncBuffer
+			p, err := c.Start(t.Context(), ProcessConfig{Args: tc.args, Stdin: stdin, Stdout: &out, Stderr: &out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.PID() != 1 {
+				t.Errorf("PID = %d, want 1", p.PID())
+			}
+			time.Sleep(50 * time.Millisecond)
+			start := time.Now()
+			if err := p.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-p.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatal("process did not end")
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("ended %v after the signal", d)
+			}
+			if got := p.Wait(); got != tc.want {
+				t.Errorf("exit = %d, want %d (output %q)", got, tc.want, out.String())
+			}
+			if strings.Contains(out.String(), "never") {
+				t.Error("shell went on after the signal")
+			}
+		})
+	}
+}
+
+// blockingReader blocks until ch is closed, as an idle stdin.
+type blockingReader struct{ ch chan struct{} }
+
+func (b *blockingReader) Read([]byte) (int, error) {
+	<-b.ch
+	return 0, errors.New("closed")
+}
+
+func TestSignalUnsupported(t *testing.T) {
+	c, _ := testContainer(t)
+	p, err := c.Start(t.Context(), ProcessConfig{Args: []string{"sleep", "10"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGSTOP); !errdefs.IsNotImplemented(err) {
+		t.Errorf("SIGSTOP: %v, want not implemented", err)
+	}
+	if err := p.Signal(0); err != nil {
+		t.Errorf("signal 0: %v", err)
+	}
+	c.Close()
+	if got := p.Wait(); got != 137 {
+		t.Errorf("after Close exit = %d, want 137", got)
+	}
+}
+
+func TestExecAndProcesses(t *testing.T) {
+	c, _ := testContainer(t)
+	main, err := c.Start(t.Context(), ProcessConfig{Args: []string{"sh", "-c", "sleep 30"}, User: "nobody"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "sleep to start", func() bool { return len(c.Processes()) == 2 })
+	ps := c.Processes()
+	if ps[0].PID != 1 || ps[1].PPID != 1 || ps[1].Args[0] != "sleep" || ps[0].User != "nobody" {
+		t.Errorf("processes = %+v", ps)
+	}
+	got := run(t, c, "echo $$ >/dev/null; kill -TERM 2; echo killed")
+	if got.stdout != "killed\n" || got.code != 0 {
+		t.Errorf("exec kill: %+v", got)
+	}
+	if code := main.Wait(); code != 143 {
+		t.Errorf("main exit = %d, want 143 (sh waits for its killed child)", code)
+	}
+}
+
+func TestUserAndTTY(t *testing.T) {
+	c, _ := testContainer(t)
+	var out bytes.Buffer
+	p, err := c.Start(t.Context(), ProcessConfig{Args: []string{"sh", "-c", "echo $HOME; echo err >&2"}, User: "nobody", TTY: true, Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := p.Wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got, want := out.String(), "/\r\nerr\r\n"; got != want {
+		t.Errorf("tty output %q, want %q", got, want)
+	}
+	if _, err := c.Start(t.Context(), ProcessConfig{Args: []string{"true"}, User: "nosuchuser"}); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("unknown user: %v", err)
+	}
+}
+
+func TestStdinScript(t *testing.T) {
+	c, _ := testContainer(t)
+	got := runArgs(t, c, ProcessConfig{Args: []string{"sh"}, Stdin: strings.NewReader("echo one\nseq 2 3 | cat\nexit 4\necho never\n")})
+	if want := (result{stdout: "one\n2\n3\n", code: 4}); got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestNativeProgram(t *testing.T) {
+	c, root := testContainer(t)
+	writeFile(t, root+"/usr/local/bin/node", "\x7fELF\x02\x01\x01", 0o755)
+	writeFile(t, root+"/usr/local/bin/hello", "#!/bin/sh\necho hello \"$@\"\n", 0o755)
+	got := run(t, c, "node -v")
+	if got.code != 126 || !strings.Contains(got.stderr, "/usr/local/bin/node") || !strings.Contains(got.stderr, "sockerless sandbox") {
+		t.Errorf("native program: %+v", got)
+	}
+	if got := run(t, c, "hello world"); got != (result{stdout: "hello world\n"}) {
+		t.Errorf("script in PATH: %+v", got)
+	}
+	_, err := c.Start(t.Context(), ProcessConfig{Args: []string{"node"}})
+	var ee *ExecError
+	if !errors.As(err, &ee) || ee.Code != 126 {
+		t.Errorf("Start(node) = %v", err)
+	}
+}
