@@ -16,9 +16,9 @@ import (
 
 // AttachOptions are a container attach request.
 type AttachOptions struct {
-	Stream, Logs                 bool
-	Stdin, Stdout, Stderr        bool
-	DetachKeys                   string
+	Stream, Logs          bool
+	Stdin, Stdout, Stderr bool
+	DetachKeys            string
 }
 
 // Attachment is a validated attach request, registered with the

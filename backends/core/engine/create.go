@@ -7,8 +7,8 @@ import (
 	"os"
 
 	"github.com/containerd/errdefs"
-	mevents "github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/container"
+	mevents "github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/network"
 
 	"github.com/sockerless/sockerless/api/driver"

@@ -72,7 +72,7 @@ func (e *Engine) inspectLocked(c *Container) container.InspectResponse {
 		Image: r.ImageID, LogPath: e.logPath(r.ID), Name: r.Name, RestartCount: r.RestartCount,
 		Driver: e.storageDriver(), Platform: "linux", ExecIDs: execIDs, HostConfig: &hc,
 		GraphDriver: &storage.DriverData{Name: e.storageDriver(), Data: map[string]string{"RootDir": e.rootFS(r.ID)}},
-		Mounts: mountPoints(r.Mounts), Config: &cfg,
+		Mounts:      mountPoints(r.Mounts), Config: &cfg,
 		NetworkSettings: &container.NetworkSettings{Ports: network.PortMap{}, Networks: copyEndpoints(r.Networks)},
 	}
 }

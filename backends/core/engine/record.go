@@ -72,8 +72,9 @@ type Container struct {
 	// changed is closed and replaced at every state change.
 	changed chan struct{}
 	// restart is the pending restart-policy timer.
-	restart *time.Timer
-	backoff time.Duration
+	restart    *time.Timer
+	restartGen int
+	backoff    time.Duration
 	// canceled is set by stop: the run that ends must not restart.
 	canceled bool
 	removing bool

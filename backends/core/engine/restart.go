@@ -47,15 +47,15 @@ func (e *Engine) scheduleRestart(c *Container, ran time.Duration) {
 		c.backoff *= 2
 	}
 	c.backoff = min(c.backoff, backoffMax)
-	var t *time.Timer
-	t = time.AfterFunc(c.backoff, func() { e.restartNow(c, t) })
-	c.restart = t
+	c.restartGen++
+	gen := c.restartGen
+	c.restart = time.AfterFunc(c.backoff, func() { e.restartNow(c, gen) })
 }
 
 // restartNow is the restart timer firing.
-func (e *Engine) restartNow(c *Container, t *time.Timer) {
+func (e *Engine) restartNow(c *Container, gen int) {
 	c.mu.Lock()
-	if c.restart != t || c.rec.State.Status != StatusRestarting || e.isClosing() {
+	if c.restart == nil || c.restartGen != gen || c.rec.State.Status != StatusRestarting || e.isClosing() {
 		c.mu.Unlock()
 		return
 	}

@@ -112,10 +112,10 @@ func (e *Engine) startFailed(ctx context.Context, c *Container, err error) error
 
 // run is what one run of a container's main process uses.
 type run struct {
-	logw             *logs.Writer
-	stdout, stderr   *logs.LineWriter
-	stdin            *stdinPipe
-	resize           chan driver.TermSize
+	logw           *logs.Writer
+	stdout, stderr *logs.LineWriter
+	stdin          *stdinPipe
+	resize         chan driver.TermSize
 }
 
 func (e *Engine) openRun(c *Container) (*run, error) {
@@ -212,4 +212,3 @@ func (p *stdinPipe) Close() {
 		p.r.Close()
 	})
 }
-
