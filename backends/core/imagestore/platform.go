@@ -12,6 +12,9 @@ func isIndex(mt string) bool {
 	return mt == ocispec.MediaTypeImageIndex || mt == "application/vnd.docker.distribution.manifest.list.v2+json"
 }
 
+// Platform is an image platform (os, architecture, variant).
+type Platform = ocispec.Platform
+
 // ParsePlatform parses Docker's platform parameter "os[/arch[/variant]]".
 // Empty is the zero platform (the daemon's default).
 func ParsePlatform(s string) (ocispec.Platform, error) {

@@ -49,7 +49,8 @@ func ParseTag(ref string) (reference.NamedTagged, error) {
 }
 
 // RepoTag joins the repo and tag query parameters of Docker's endpoints
-// (import, pull, tag) into one reference.
+// (import, tag, commit) into one reference, as dockerd's RepoTagReference:
+// nil when repo is empty, the tag defaulting to latest.
 func RepoTag(repo, tag string) (reference.NamedTagged, error) {
 	if repo == "" {
 		return nil, nil
@@ -58,13 +59,21 @@ func RepoTag(repo, tag string) (reference.NamedTagged, error) {
 	if err != nil {
 		return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
 	}
-	if tag != "" {
-		named, err = reference.WithTag(reference.TrimNamed(named), tag)
-		if err != nil {
-			return nil, errdefs.ErrInvalidArgument.WithMessage("invalid tag format")
-		}
+	if _, ok := named.(reference.Digested); ok {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("cannot import digest reference")
 	}
-	return ParseTag(named.String())
+	if tag != "" {
+		tagged, err := reference.WithTag(named, tag)
+		if err != nil {
+			return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
+		}
+		return tagged, nil
+	}
+	tagged, ok := reference.TagNameOnly(named).(reference.NamedTagged)
+	if !ok {
+		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("unexpected reference: %q", named.String()))
+	}
+	return tagged, nil
 }
 
 // setRefs points refs at e and persists the reference map; callers hold mu.

@@ -1,0 +1,83 @@
+// Package images serves the /images endpoints of the Docker Engine API
+// (https://docs.docker.com/reference/api/engine/version/v1.51/#tag/Image)
+// from an [imagestore.Store]: import, pull, load, save, list, inspect,
+// history, tag, remove and prune. Paths are unversioned; the server mounts
+// them behind httpx.StripVersion.
+package images
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/sockerless/sockerless/api/httpx"
+	"github.com/sockerless/sockerless/backends/core/imagestore"
+)
+
+// Register adds the /images endpoints of the Docker Engine API to mux.
+func Register(mux *http.ServeMux, s *imagestore.Store) {
+	h := handlers{s: s}
+	mux.Handle("POST /images/create", httpx.API(h.create))
+	mux.Handle("POST /images/load", httpx.API(h.load))
+	mux.Handle("POST /images/prune", httpx.API(h.prune))
+	mux.Handle("GET /images/json", httpx.API(h.list))
+	mux.Handle("GET /images/get", httpx.API(h.saveMany))
+	// Image names contain slashes: one pattern per method, dispatched on
+	// the last path element (STYLE.md section 2).
+	mux.Handle("GET /images/{ref...}", httpx.API(h.getByName))
+	mux.Handle("POST /images/{ref...}", httpx.API(h.postByName))
+	mux.Handle("DELETE /images/{ref...}", httpx.API(h.remove))
+}
+
+type handlers struct {
+	s *imagestore.Store
+}
+
+func (h handlers) getByName(w http.ResponseWriter, r *http.Request) error {
+	ref := r.PathValue("ref")
+	if name, ok := strings.CutSuffix(ref, "/json"); ok {
+		return h.inspect(w, r, name)
+	}
+	if name, ok := strings.CutSuffix(ref, "/history"); ok {
+		return h.history(w, r, name)
+	}
+	if name, ok := strings.CutSuffix(ref, "/get"); ok {
+		return h.save(w, r, []string{name})
+	}
+	httpx.NotFound(w, r)
+	return nil
+}
+
+func (h handlers) postByName(w http.ResponseWriter, r *http.Request) error {
+	ref := r.PathValue("ref")
+	if name, ok := strings.CutSuffix(ref, "/tag"); ok {
+		return h.tag(w, r, name)
+	}
+	if name, ok := strings.CutSuffix(ref, "/push"); ok {
+		return h.push(w, r, name)
+	}
+	httpx.NotFound(w, r)
+	return nil
+}
+
+// boolValue is dockerd's BoolValue: anything but "", "0", "no", "false"
+// and "none" is true.
+func boolValue(r *http.Request, key string) bool {
+	switch strings.ToLower(strings.TrimSpace(r.URL.Query().Get(key))) {
+	case "", "0", "no", "false", "none":
+		return false
+	}
+	return true
+}
+
+// boolValueOrDefault is boolValue, def when the parameter is absent.
+func boolValueOrDefault(r *http.Request, key string, def bool) bool {
+	if _, ok := r.URL.Query()[key]; !ok {
+		return def
+	}
+	return boolValue(r, key)
+}
+
+// apiAtLeast reports whether the request's API version is at least v.
+func apiAtLeast(r *http.Request, v string) bool {
+	return httpx.CompareVersions(httpx.APIVersion(r.Context()), v) >= 0
+}
