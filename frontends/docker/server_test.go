@@ -213,3 +213,23 @@ func TestLogsFollowStreams(t *testing.T) {
 		t.Fatalf("rest %q, %v", rest, err)
 	}
 }
+
+// TestWaitHeadersFlushed checks that the answer's head reaches the client
+// before its body, as clients of POST /containers/{id}/wait expect.
+func TestWaitHeadersFlushed(t *testing.T) {
+	fb := backendtest.New(t)
+	srv, _ := newFrontend(t, fb.Addr, backendtest.Token)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/v1.51/containers/c1/wait", nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	close(fb.Release)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || strings.TrimSpace(string(body)) != `{"StatusCode":0}` {
+		t.Fatalf("wait body %q, %v", body, err)
+	}
+}

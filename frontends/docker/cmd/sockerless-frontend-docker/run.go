@@ -23,8 +23,6 @@ import (
 const (
 	// readHeaderTimeout bounds how long a client may take to send headers.
 	readHeaderTimeout = 30 * time.Second
-	// shutdownGrace is how long in-flight requests may drain on SIGTERM.
-	shutdownGrace = 10 * time.Second
 )
 
 // listFlag is a repeatable string flag.
@@ -39,6 +37,7 @@ type options struct {
 	tls      listen.TLSOptions
 	logLevel string
 	version  bool
+	grace    time.Duration
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
@@ -58,6 +57,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs.StringVar(&o.tls.CAFile, "tlscacert", filepath.Join(certDir, "ca.pem"), "trust client certificates signed by this CA `file`")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.DurationVar(&o.grace, "shutdown-timeout", 5*time.Second, "how long in-flight requests may finish on SIGTERM before they are cut")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -136,7 +136,7 @@ func serve(ctx context.Context, o options, b docker.Build, token string, log zer
 	}
 	srv.RegisterOnShutdown(front.CloseStreams)
 	log.Info().Str("version", b.Version).Str("backend", o.backend).Msg("frontend started")
-	err = docker.Serve(ctx, srv, lns, shutdownGrace)
+	err = docker.Serve(ctx, srv, lns, o.grace)
 	log.Info().Msg("frontend stopped")
 	return err
 }

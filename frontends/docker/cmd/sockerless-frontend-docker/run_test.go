@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -150,5 +152,64 @@ func TestRunUnixAndTCP(t *testing.T) {
 		if err != nil || len(v.Components) != 2 {
 			t.Fatalf("%s: version %+v, %v", host, v, err)
 		}
+	}
+}
+
+// TestShutdownCutsStreams stops the daemon while a followed log stream and
+// an attach are open: both end, and run returns soon after the grace.
+func TestShutdownCutsStreams(t *testing.T) {
+	fb := backendtest.New(t)
+	sock := filepath.Join(shortTempDir(t), "docker.sock")
+	ctx, cancel := context.WithCancel(t.Context())
+	var log lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--backend", fb.Addr, "--listen", "unix://" + sock, "--shutdown-timeout", "200ms"},
+			env(map[string]string{"SOCKERLESS_TOKEN": backendtest.Token}), &log, &log)
+	}()
+	var cli *client.Client
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var err error
+		if cli, err = client.New(client.WithHost("unix://" + sock)); err == nil {
+			if _, err = cli.Ping(t.Context(), client.PingOptions{}); err == nil {
+				break
+			}
+			cli.Close()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("frontend not up: %v\n%s", err, log.String())
+		}
+	}
+	defer cli.Close()
+	logs, err := cli.ContainerLogs(t.Context(), "c1", client.ContainerLogsOptions{Follow: true, ShowStdout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logs.Close()
+	att, err := cli.ContainerAttach(t.Context(), "c1", client.ContainerAttachOptions{Stream: true, Stdin: true, Stdout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer att.Close()
+	if _, err := bufio.NewReader(logs).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, log.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("run did not return\n%s", log.String())
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("shutdown took %s", d)
+	}
+	_ = att.Conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(att.Reader); os.IsTimeout(err) {
+		t.Error("attach stream survived the shutdown")
 	}
 }

@@ -25,7 +25,8 @@ const Token = "s3cret"
 type Backend struct {
 	// Addr is its address, unix:///path.
 	Addr string
-	// Release ends the followed log stream of GET /containers/{id}/logs.
+	// Release ends the followed log stream of GET /containers/{id}/logs
+	// and answers POST /containers/{id}/wait.
 	Release chan struct{}
 	// Seen receives the headers of GET /containers/json, with X-Path and
 	// X-Query set to what the backend saw.
@@ -87,6 +88,19 @@ func (fb *Backend) mux() http.Handler {
 			return
 		}
 		_, _ = io.WriteString(w, "last line\n")
+	})
+	mux.HandleFunc("POST /containers/{id}/wait", func(w http.ResponseWriter, r *http.Request) {
+		// As dockerd: the headers go out at once, the body when the
+		// container exits.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_ = http.NewResponseController(w).Flush()
+		select {
+		case <-fb.Release:
+		case <-r.Context().Done():
+			return
+		}
+		_, _ = io.WriteString(w, `{"StatusCode":0}`+"\n")
 	})
 	mux.HandleFunc("POST /containers/{id}/attach", func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("id") == "missing" {
