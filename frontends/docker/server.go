@@ -86,7 +86,7 @@ func withHeaders(common http.Header, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		for k, v := range common {
-			h[k] = v
+			h[k] = append([]string(nil), v...)
 		}
 		if id, ok := hlog.IDFromRequest(r); ok {
 			r.Header.Set(RequestIDHeader, id.String())

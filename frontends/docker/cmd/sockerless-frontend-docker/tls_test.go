@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/client"
 
@@ -66,6 +68,7 @@ func TestTLSVerify(t *testing.T) {
 				if err != nil {
 					t.Fatalf("ping: %v", err)
 				}
+				attachHalfClose(t, cli)
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -135,4 +138,26 @@ func TestDockerCLIVersion(t *testing.T) {
 		t.Fatalf("docker version: %v\n%s", err, out)
 	}
 	t.Logf("docker version:\n%s", out)
+}
+
+// attachHalfClose checks that a half-close travels through TLS: the fake
+// backend answers "bye" only once stdin ended.
+func attachHalfClose(t *testing.T, cli *client.Client) {
+	t.Helper()
+	res, err := cli.ContainerAttach(t.Context(), "c1", client.ContainerAttachOptions{Stream: true, Stdin: true, Stdout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	_ = res.Conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(res.Conn, "over tls\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(res.Reader)
+	if err != nil || string(out) != "over tls\nbye\n" {
+		t.Fatalf("attach over TLS: %q, %v", out, err)
+	}
 }
