@@ -9,12 +9,14 @@
 package docker
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
+	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/httpx"
 	"github.com/sockerless/sockerless/frontends/docker/internal/backend"
 	"github.com/sockerless/sockerless/frontends/docker/internal/proxy"
@@ -41,6 +43,7 @@ type Config struct {
 type Server struct {
 	handler http.Handler
 	proxy   *proxy.Proxy
+	backend *backend.Client
 }
 
 // NewServer returns the frontend for cfg.
@@ -66,7 +69,12 @@ func NewServer(cfg Config) (*Server, error) {
 	h = hlog.AccessHandler(accessLog)(h)
 	h = hlog.RequestIDHandler("req_id", RequestIDHeader)(h)
 	h = hlog.NewHandler(cfg.Log)(h)
-	return &Server{handler: h, proxy: p}, nil
+	return &Server{handler: h, proxy: p, backend: b}, nil
+}
+
+// BackendInfo asks the backend daemon who it is.
+func (s *Server) BackendInfo(ctx context.Context) (backendapi.Info, error) {
+	return s.backend.Info(ctx)
 }
 
 // ServeHTTP serves the Docker Engine API.

@@ -136,6 +136,7 @@ func serve(ctx context.Context, o options, b docker.Build, token string, log zer
 	}
 	srv.RegisterOnShutdown(front.CloseStreams)
 	log.Info().Str("version", b.Version).Str("backend", o.backend).Msg("frontend started")
+	logBackend(ctx, front, log)
 	err = docker.Serve(ctx, srv, lns, o.grace)
 	log.Info().Msg("frontend stopped")
 	return err
@@ -152,4 +153,17 @@ func warnInsecure(log zerolog.Logger, a listen.Addr, tls bool) {
 		return
 	}
 	log.Warn().Str("listen", a.String()).Msg("serving the docker api on tcp without tls: anyone who can reach it controls sockerless")
+}
+
+// logBackend reports which backend answers, or warns that none does yet:
+// requests fail with 503 until it does, but the frontend keeps serving.
+func logBackend(ctx context.Context, front *docker.Server, log zerolog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	info, err := front.BackendInfo(ctx)
+	if err != nil {
+		log.Warn().Err(err).Msg("backend not reachable yet")
+		return
+	}
+	log.Info().Str("backend_name", info.Backend).Str("backend_version", info.Version).Msg("backend reachable")
 }

@@ -106,8 +106,15 @@ func (c *Client) Dial(ctx context.Context) (net.Conn, error) {
 	return conn, nil
 }
 
-// Authorize sets the token and the client's API version on h.
+// Authorize sets the token and the client's API version on h, after
+// dropping every X-Sockerless-* header a client sent: only the frontend
+// speaks for itself to the backend.
 func (c *Client) Authorize(h http.Header, apiVersion string) {
+	for k := range h {
+		if strings.HasPrefix(k, "X-Sockerless-") {
+			delete(h, k)
+		}
+	}
 	h.Set(backendapi.TokenHeader, c.token)
 	h.Set(APIVersionHeader, apiVersion)
 }

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,27 @@ func TestNew(t *testing.T) {
 		}
 		if err != nil || c.network != tc.network || c.addr != tc.target {
 			t.Errorf("New(%q) = %v %v, %v", tc.addr, c.network, c.addr, err)
+		}
+	}
+}
+
+func TestAuthorizeDropsClientHeaders(t *testing.T) {
+	c, err := New("unix:///b.sock", "secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	h.Set("X-Sockerless-Token", "forged")
+	h.Set("X-Sockerless-Admin", "1")
+	h.Set("X-Registry-Auth", "keep")
+	c.Authorize(h, "1.44")
+	want := http.Header{"X-Sockerless-Token": {"secret"}, "X-Sockerless-Api-Version": {"1.44"}, "X-Registry-Auth": {"keep"}}
+	if len(h) != len(want) {
+		t.Fatalf("headers %v, want %v", h, want)
+	}
+	for k, v := range want {
+		if h.Get(k) != v[0] {
+			t.Errorf("%s = %q, want %q", k, h.Get(k), v[0])
 		}
 	}
 }
