@@ -96,9 +96,9 @@ func (o upOptions) frontendArgs(backendAddr string) []string {
 	if o.tlsVerify {
 		args = append(args, "--tlsverify")
 	}
-	for flag, v := range map[string]string{"--tlscert": o.tlsCert, "--tlskey": o.tlsKey, "--tlscacert": o.tlsCA, "--log-level": o.logLvl} {
-		if v != "" {
-			args = append(args, flag, v)
+	for _, f := range [][2]string{{"--tlscert", o.tlsCert}, {"--tlskey", o.tlsKey}, {"--tlscacert", o.tlsCA}, {"--log-level", o.logLvl}} {
+		if f[1] != "" {
+			args = append(args, f[0], f[1])
 		}
 	}
 	return args

@@ -245,3 +245,20 @@ func TestVersionAndUsage(t *testing.T) {
 		t.Fatal("no command accepted")
 	}
 }
+
+func TestFrontendArgs(t *testing.T) {
+	o, err := parseUp([]string{"--data-dir", "/d", "--listen", "tcp://0.0.0.0:2376", "--tlsverify",
+		"--tlscert", "/c/cert.pem", "--tlskey", "/c/key.pem", "--tlscacert", "/c/ca.pem", "--log-level", "debug"},
+		func(string) string { return "" }, &lockedBuffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(o.frontendArgs("unix:///d/backend.sock"), " ")
+	want := "--backend unix:///d/backend.sock --listen tcp://0.0.0.0:2376 --tlsverify --tlscert /c/cert.pem --tlskey /c/key.pem --tlscacert /c/ca.pem --log-level debug"
+	if got != want {
+		t.Errorf("frontend args\n got %s\nwant %s", got, want)
+	}
+	if h := dockerHost(o.listen); h != "tcp://0.0.0.0:2376" {
+		t.Errorf("DOCKER_HOST %s", h)
+	}
+}
