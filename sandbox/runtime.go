@@ -35,6 +35,7 @@ type Runtime struct {
 	cache    wazero.CompilationCache
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
+	memory   memoryPool
 }
 
 // New compiles the toolbox (or loads it from the cache in opts.CacheDir).
@@ -67,6 +68,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 // Close releases the compiled toolbox. Containers must be closed first.
 func (r *Runtime) Close(ctx context.Context) error {
 	err := r.rt.Close(ctx)
+	r.memory.close()
 	if cerr := r.cache.Close(ctx); err == nil {
 		err = cerr
 	}

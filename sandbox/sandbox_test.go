@@ -13,10 +13,9 @@ import (
 
 // sharedRuntime compiles the toolbox once for the package's tests.
 var sharedRuntime = sync.OnceValues(func() (*Runtime, error) {
-	dir, err := os.MkdirTemp("", "sandbox-cache")
-	if err != nil {
-		return nil, err
-	}
+	// A cache shared by test runs: wazero keys it by its version and the
+	// module's hash, so a stale entry is never used.
+	dir := filepath.Join(os.TempDir(), "sockerless-sandbox-test-cache")
 	return New(context.Background(), Options{CacheDir: dir})
 })
 

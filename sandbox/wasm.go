@@ -45,7 +45,7 @@ func (r *Runtime) runApplet(p *Process, name string, args []string, pe *procEnv,
 		cfg = cfg.WithEnv(k, v)
 	}
 	ctx = experimental.WithMemoryAllocator(ctx, experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
-		return &linearMemory{p: p, buf: make([]byte, 0, capacity), max: max}
+		return r.memory.newLinearMemory(p, capacity, max)
 	}))
 	p.running(true)
 	mod, err := r.rt.InstantiateModule(ctx, r.compiled, cfg)
@@ -118,38 +118,6 @@ func (p *Process) rootWinsize() uint64 {
 		q = parent
 	}
 	return 0
-}
-
-// linearMemory is a wasm memory that reports its size to its process, for
-// docker stats.
-type linearMemory struct {
-	p    *Process
-	buf  []byte
-	max  uint64
-	size uint64
-}
-
-// Reallocate implements [experimental.LinearMemory].
-func (m *linearMemory) Reallocate(size uint64) []byte {
-	if size > m.max {
-		return nil
-	}
-	if size > uint64(cap(m.buf)) {
-		nb := make([]byte, size, min(max(size, 2*uint64(cap(m.buf))), m.max))
-		copy(nb, m.buf)
-		m.buf = nb
-	}
-	m.buf = m.buf[:size]
-	m.p.mem.Add(size - m.size)
-	m.size = size
-	return m.buf
-}
-
-// Free implements [experimental.LinearMemory].
-func (m *linearMemory) Free() {
-	m.p.mem.Add(-m.size)
-	m.size = 0
-	m.buf = nil
 }
 
 // timedWriter counts the time a process is blocked writing as not running.

@@ -1,0 +1,109 @@
+package sandbox
+
+import (
+	"sync"
+	"syscall"
+)
+
+// pageSize is the granularity of the host mappings.
+const pageSize = 64 << 10
+
+// maxPooled is the number of idle memories a [memoryPool] keeps.
+const maxPooled = 16
+
+// memoryPool recycles the mappings of ended instances. A fresh mapping
+// costs a page fault per page touched, which dominates an applet's start
+// on virtual machines; a recycled one costs clearing the bytes its last
+// user touched.
+type memoryPool struct {
+	mu   sync.Mutex
+	idle []*mapping
+}
+
+// mapping is a reserved address range with its first rw bytes mapped
+// read-write and its first dirty bytes possibly non-zero.
+type mapping struct {
+	buf       []byte // len == cap == reserved size
+	rw, dirty uint64
+}
+
+func (pool *memoryPool) get(maxBytes uint64) *mapping {
+	pool.mu.Lock()
+	for i, m := range pool.idle {
+		if uint64(len(m.buf)) == maxBytes {
+			pool.idle = append(pool.idle[:i], pool.idle[i+1:]...)
+			pool.mu.Unlock()
+			return m
+		}
+	}
+	pool.mu.Unlock()
+	buf, err := syscall.Mmap(-1, 0, int(maxBytes), syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
+	if err != nil {
+		return nil
+	}
+	return &mapping{buf: buf}
+}
+
+func (pool *memoryPool) put(m *mapping) {
+	clear(m.buf[:m.dirty])
+	m.dirty = 0
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if len(pool.idle) < maxPooled {
+		pool.idle = append(pool.idle, m)
+		return
+	}
+	syscall.Munmap(m.buf)
+}
+
+// close unmaps the idle memories.
+func (pool *memoryPool) close() {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	for _, m := range pool.idle {
+		syscall.Munmap(m.buf)
+	}
+	pool.idle = nil
+}
+
+// newLinearMemory returns a wasm memory in a reserved mapping: growing
+// never copies, and the mapping is recycled when the instance ends.
+func (pool *memoryPool) newLinearMemory(p *Process, capacity, maxBytes uint64) linearMemoryIface {
+	m := pool.get(maxBytes)
+	if m == nil || maxBytes == 0 {
+		return &sliceMemory{linearMemory{used: &p.mem, buf: make([]byte, 0, capacity), max: maxBytes}}
+	}
+	return &mmapMemory{linearMemory: linearMemory{used: &p.mem, buf: m.buf[:0], max: maxBytes}, m: m, pool: pool}
+}
+
+// mmapMemory is a linearMemory in a pooled mapping.
+type mmapMemory struct {
+	linearMemory
+	m    *mapping
+	pool *memoryPool
+}
+
+// Reallocate implements [experimental.LinearMemory].
+func (m *mmapMemory) Reallocate(size uint64) []byte {
+	if size > m.max {
+		return nil
+	}
+	if size > m.m.rw {
+		to := min((size+pageSize-1)/pageSize*pageSize, m.max)
+		if err := syscall.Mprotect(m.m.buf[m.m.rw:to], syscall.PROT_READ|syscall.PROT_WRITE); err != nil {
+			return nil
+		}
+		m.m.rw = to
+	}
+	m.m.dirty = max(m.m.dirty, size)
+	m.buf = m.m.buf[:size]
+	m.account(size)
+	return m.buf
+}
+
+// Free implements [experimental.LinearMemory].
+func (m *mmapMemory) Free() {
+	m.account(0)
+	m.buf = nil
+	m.pool.put(m.m)
+}
