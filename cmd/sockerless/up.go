@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,12 +204,24 @@ func interrupted(ctx context.Context, err error) error {
 }
 
 // dockerHost is the DOCKER_HOST to print: the first unix socket, else the
-// first listener.
+// first listener, with a wildcard host made the loopback address a
+// client on this machine can dial.
 func dockerHost(listen []string) string {
 	for _, l := range listen {
 		if strings.HasPrefix(l, "unix://") {
 			return l
 		}
 	}
-	return listen[0]
+	addr := strings.TrimPrefix(listen[0], "tcp://")
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return listen[0]
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+		if ip != nil && ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return "tcp://" + net.JoinHostPort(host, port)
 }

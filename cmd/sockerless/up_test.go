@@ -258,7 +258,10 @@ func TestFrontendArgs(t *testing.T) {
 	if got != want {
 		t.Errorf("frontend args\n got %s\nwant %s", got, want)
 	}
-	if h := dockerHost(o.listen); h != "tcp://0.0.0.0:2376" {
-		t.Errorf("DOCKER_HOST %s", h)
+	for in, want := range map[string]string{"tcp://0.0.0.0:2376": "tcp://127.0.0.1:2376", "tcp://:2375": "tcp://127.0.0.1:2375",
+		"tcp://[::]:2375": "tcp://[::1]:2375", "tcp://10.0.0.1:2375": "tcp://10.0.0.1:2375"} {
+		if h := dockerHost([]string{in}); h != want {
+			t.Errorf("DOCKER_HOST for %s = %s, want %s", in, h, want)
+		}
 	}
 }
