@@ -40,6 +40,7 @@ type Container struct {
 	procs   map[int]*Process
 	closed  bool
 	wg      sync.WaitGroup
+	cpuDone time.Duration // CPU time of the processes that ended
 }
 
 // ErrClosed is returned by [Container.Start] after [Container.Close].
@@ -130,6 +131,28 @@ func (c *Container) Processes() []ProcessInfo {
 	return out
 }
 
+// Usage is the measured resource use of a container.
+type Usage struct {
+	// CPU is the CPU time of every process so far, ended ones included.
+	CPU time.Duration
+	// Memory is the WebAssembly memory of the running processes, in bytes.
+	Memory uint64
+	// PIDs is the number of running processes.
+	PIDs int
+}
+
+// Usage measures the container.
+func (c *Container) Usage() Usage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u := Usage{CPU: c.cpuDone, PIDs: len(c.procs)}
+	for _, p := range c.procs {
+		u.CPU += p.cpu()
+		u.Memory += p.mem.Load()
+	}
+	return u
+}
+
 // register assigns the next PID to p and lists it.
 func (c *Container) register(p *Process) error {
 	c.mu.Lock()
@@ -145,7 +168,9 @@ func (c *Container) register(p *Process) error {
 }
 
 func (c *Container) unregister(p *Process) {
+	cpu := p.cpu()
 	c.mu.Lock()
+	c.cpuDone += cpu
 	delete(c.procs, p.pid)
 	c.mu.Unlock()
 	c.wg.Done()

@@ -26,6 +26,7 @@ const (
 	kindShell               // the Go shell interpreter
 	kindBuiltin             // a host-side command (xargs, timeout...)
 	kindScript              // a file with a #! line or plain shell text
+	kindFailed              // a file the sandbox cannot run (path, interp[0] the reason)
 )
 
 // command is a resolved argv[0].

@@ -155,9 +155,8 @@ func TestNativeProgram(t *testing.T) {
 	if got := run(t, c, "hello world"); got != (result{stdout: "hello world\n"}) {
 		t.Errorf("script in PATH: %+v", got)
 	}
-	_, err := c.Start(t.Context(), ProcessConfig{Args: []string{"node"}})
-	var ee *ExecError
-	if !errors.As(err, &ee) || ee.Code != 126 {
-		t.Errorf("Start(node) = %v", err)
+	got = runArgs(t, c, ProcessConfig{Args: []string{"node"}})
+	if got.code != 126 || !strings.HasPrefix(got.stderr, "exec /usr/local/bin/node: native program cannot run in the sockerless sandbox") {
+		t.Errorf("Start(node) = %+v", got)
 	}
 }

@@ -66,7 +66,13 @@ func (c *Container) Start(ctx context.Context, cfg ProcessConfig) (*Process, err
 		pe.stderr = pe.stdout
 	}
 	cmd, err := c.lookup(cfg.Args[0], pe)
-	if err != nil {
+	var ee *ExecError
+	switch {
+	case errors.As(err, &ee) && ee.Code == exitCannotRun && ee.Reason != reasonDenied && ee.Reason != reasonIsDir:
+		// The file exists but the sandbox cannot run it (a native
+		// program): the process starts, says why and exits 126.
+		cmd = command{kind: kindFailed, path: ee.Name, interp: []string{ee.Reason}}
+	case err != nil:
 		return nil, err
 	}
 	p := c.newProcess(c.ctx, cfg.Args, u)
@@ -144,6 +150,9 @@ func (c *Container) run(p *Process, cmd command, args []string, pe *procEnv, dep
 		return c.runShell(p, cmd.name, args, pe)
 	case kindBuiltin:
 		return c.runBuiltin(p, cmd.name, args, pe)
+	case kindFailed:
+		fmt.Fprintf(pe.stderr, "exec %s: %s\n", cmd.path, cmd.interp[0])
+		return exitCannotRun
 	}
 	// kindScript: run the interpreter with the script's path.
 	if depth >= maxScriptDepth {
