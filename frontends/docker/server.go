@@ -57,7 +57,7 @@ func NewServer(cfg Config) (*Server, error) {
 	for k := range common {
 		own = append(own, k)
 	}
-	p := proxy.New(b, own)
+	p := proxy.New(b, own, cfg.Log)
 
 	mux := http.NewServeMux()
 	system.Register(mux, cfg.Build, b)

@@ -5,6 +5,7 @@
 package proxy
 
 import (
+	stdlog "log"
 	"net/http"
 	"net/http/httputil"
 	"strings"
@@ -28,7 +29,8 @@ type Proxy struct {
 // New returns a Proxy to b. own names the headers the frontend puts on
 // every answer before the proxy runs (API-Version, Server...); the
 // backend's values for them are dropped so that clients see one of each.
-func New(b *backend.Client, own []string) *Proxy {
+// log receives the reverse proxy's own messages (a body cut short).
+func New(b *backend.Client, own []string, log zerolog.Logger) *Proxy {
 	p := &Proxy{b: b, conns: NewConns(), own: own}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:   p.rewrite,
@@ -38,6 +40,7 @@ func New(b *backend.Client, own []string) *Proxy {
 		FlushInterval:  -1,
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.errorHandler,
+		ErrorLog:       stdlog.New(log.With().Str("component", "proxy").Logger(), "", 0),
 	}
 	return p
 }
