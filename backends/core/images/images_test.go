@@ -27,10 +27,15 @@ type env struct {
 
 func newEnv(t *testing.T, version string) *env {
 	t.Helper()
+	return newEnvWith(t, version, imagestore.Options{})
+}
+
+// newEnvWith is newEnv with store options; UsedBy is the env's.
+func newEnvWith(t *testing.T, version string, opts imagestore.Options) *env {
+	t.Helper()
 	e := &env{used: map[string][]string{}}
-	s, err := imagestore.Open(t.Context(), t.TempDir(), imagestore.Options{
-		UsedBy: func(id string) []string { return e.used[id] },
-	})
+	opts.UsedBy = func(id string) []string { return e.used[id] }
+	s, err := imagestore.Open(t.Context(), t.TempDir(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
