@@ -19,6 +19,9 @@ Run 'sockerless COMMAND --help' for a command's options.
 // errUsage is a command line that was wrong; the usage was printed.
 var errUsage = errors.New("usage")
 
+// errHelp is --help: the usage was printed, and that is success.
+var errHelp = errors.New("help")
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)

@@ -56,7 +56,7 @@ func parseUp(args []string, getenv func(string) string, stderr io.Writer) (upOpt
 	fs.StringVar(&o.logLvl, "log-level", "", "log `level` of both daemons")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return o, errUsage
+			return o, errHelp
 		}
 		return o, fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -130,6 +130,9 @@ func childEnv(token string) []string {
 // is done (SIGINT, SIGTERM) or one daemon dies, stopping the other.
 func up(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	o, err := parseUp(args, getenv, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -244,6 +244,10 @@ func TestVersionAndUsage(t *testing.T) {
 	if err := run(t.Context(), nil, os.Getenv, &out, &errOut); err == nil {
 		t.Fatal("no command accepted")
 	}
+	errOut = lockedBuffer{}
+	if err := run(t.Context(), []string{"up", "--help"}, os.Getenv, &out, &errOut); err != nil || !strings.Contains(errOut.String(), "-data-dir") {
+		t.Fatalf("up --help: %v %q", err, errOut.String())
+	}
 }
 
 func TestFrontendArgs(t *testing.T) {
