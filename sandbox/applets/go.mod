@@ -1,3 +1,5 @@
 module github.com/sockerless/sockerless/sandbox/applets
 
 go 1.26
+
+require github.com/benhoyt/goawk v1.29.1 // indirect

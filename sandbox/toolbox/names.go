@@ -4,11 +4,12 @@ package toolbox
 
 // names are the applets of toolbox.wasm, sorted; TestNames keeps them in sync.
 var names = []string{
-	"[", "base64", "basename", "cat", "cmp", "cp", "cut", "date",
-	"dirname", "du", "echo", "egrep", "env", "false", "fgrep", "grep",
-	"groups", "head", "hostname", "id", "ln", "ls", "md5sum", "mkdir",
-	"mktemp", "mv", "nproc", "printenv", "printf", "ps", "pwd", "readlink",
-	"realpath", "rm", "rmdir", "seq", "sha1sum", "sha256sum", "sha512sum", "sleep",
-	"sort", "stat", "tail", "tee", "test", "touch", "tr", "true",
-	"uname", "uniq", "wc", "whoami", "yes",
+	"[", "awk", "base64", "basename", "cat", "cmp", "cp", "cut",
+	"date", "diff", "dirname", "du", "echo", "egrep", "env", "expr",
+	"false", "fgrep", "find", "grep", "groups", "gunzip", "gzip", "head",
+	"hostname", "id", "ln", "ls", "md5sum", "mkdir", "mktemp", "mv",
+	"nproc", "printenv", "printf", "ps", "pwd", "readlink", "realpath", "rm",
+	"rmdir", "sed", "seq", "sha1sum", "sha256sum", "sha512sum", "sleep", "sort",
+	"stat", "tail", "tar", "tee", "test", "touch", "tr", "true",
+	"uname", "uniq", "wc", "whoami", "yes", "zcat",
 }
