@@ -44,3 +44,31 @@ func TranslateError(err error, ref reference.Named) error {
 	}
 	return fmt.Errorf("%w", err)
 }
+
+// TranslatePushError turns a registry error of a push into dockerd's
+// "<code>: <message>" form ("denied: requested access to the resource is
+// denied", "unauthorized: authentication required").
+func TranslatePushError(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var terr *transport.Error
+	if !errors.As(err, &terr) {
+		return fmt.Errorf("%w", err)
+	}
+	if len(terr.Errors) == 0 {
+		if terr.StatusCode == 401 {
+			return errdefs.ErrUnauthenticated.WithMessage("unauthorized: authentication required")
+		}
+		return fmt.Errorf("%w", err)
+	}
+	d := terr.Errors[0]
+	msg := strings.ToLower(strings.ReplaceAll(string(d.Code), "_", " ")) + ": " + d.Message
+	switch d.Code {
+	case transport.UnauthorizedErrorCode:
+		return errdefs.ErrUnauthenticated.WithMessage(msg)
+	case transport.DeniedErrorCode:
+		return errdefs.ErrPermissionDenied.WithMessage(msg)
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}

@@ -1,6 +1,7 @@
 package images
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,18 +28,7 @@ func (h handlers) pull(w http.ResponseWriter, r *http.Request, plat imagestore.P
 	}
 	st := newStream(w)
 	var mu sync.Mutex
-	report := func(p imagestore.Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		m := message{Message: jsonstream.Message{ID: p.ID, Status: p.Status}}
-		if p.Layer {
-			m.Progress = &jsonstream.Progress{Current: p.Current, Total: p.Total}
-			if p.Total > 0 {
-				m.ProgressBar = progressBar(p.Current, p.Total)
-			}
-		}
-		st.send(m)
-	}
+	report := progressReporter(st, &mu)
 	auth := registry.DecodeAuth(r.Header.Get(registrytypes.AuthHeader))
 	_, err = h.s.Pull(r.Context(), ref, imagestore.PullOptions{Platform: plat, Auth: auth}, report)
 	if err != nil {
@@ -75,7 +65,54 @@ func pullReference(image, tag string) (reference.Named, error) {
 	return ref, nil
 }
 
-// push is POST /images/{name}/push.
+// push is POST /images/{name}/push?tag=: docker push. As with dockerd,
+// the status is 200 once the request is valid; failures are in the stream.
 func (h handlers) push(w http.ResponseWriter, r *http.Request, name string) error {
-	return errdefs.ErrNotImplemented.WithMessage("push is not supported by sockerless yet")
+	var ref reference.Named
+	var err error
+	if tag := r.URL.Query().Get("tag"); tag != "" {
+		ref, err = imagestore.RepoTag(name, tag)
+	} else if ref, err = reference.ParseNormalizedNamed(name); err != nil {
+		err = errdefs.ErrInvalidArgument.WithMessage(err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	st := newStream(w)
+	var mu sync.Mutex
+	report := progressReporter(st, &mu)
+	aux := func(res imagestore.PushResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		raw, _ := json.Marshal(res)
+		msg := json.RawMessage(raw)
+		st.send(message{Message: jsonstream.Message{Progress: &jsonstream.Progress{}, Aux: &msg}})
+	}
+	auth := registry.DecodeAuth(r.Header.Get(registrytypes.AuthHeader))
+	if err := h.s.Push(r.Context(), ref, auth, report, aux); err != nil {
+		mu.Lock()
+		defer mu.Unlock()
+		if !st.started {
+			return err
+		}
+		st.fail(r, err)
+	}
+	return nil
+}
+
+// progressReporter turns store progress into stream messages; mu guards
+// the stream against the concurrent layer transfers.
+func progressReporter(st *stream, mu *sync.Mutex) func(imagestore.Progress) {
+	return func(p imagestore.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		m := message{Message: jsonstream.Message{ID: p.ID, Status: p.Status}}
+		if p.Layer {
+			m.Progress = &jsonstream.Progress{Current: p.Current, Total: p.Total}
+			if p.Total > 0 {
+				m.ProgressBar = progressBar(p.Current, p.Total)
+			}
+		}
+		st.send(m)
+	}
 }
