@@ -160,6 +160,9 @@ func (c *Container) register(p *Process) error {
 	if c.closed {
 		return ErrClosed
 	}
+	if len(c.procs) == 0 {
+		c.lastPID = 0 // a restarted container's main process is PID 1 again
+	}
 	c.lastPID++
 	p.pid = c.lastPID
 	c.procs[p.pid] = p

@@ -47,6 +47,7 @@ type Process struct {
 	cancel  context.CancelCauseFunc
 	done    chan struct{}
 	code    int
+	ended   time.Time
 
 	// blocked is the time spent sleeping or waiting on streams; running
 	// is set while a WebAssembly instance runs (see [Process.cpu]).
@@ -69,6 +70,16 @@ func (p *Process) Done() <-chan struct{} { return p.done }
 func (p *Process) Wait() int {
 	<-p.done
 	return p.code
+}
+
+// Finished returns when the process exited (zero while it runs).
+func (p *Process) Finished() time.Time {
+	select {
+	case <-p.done:
+		return p.ended
+	default:
+		return time.Time{}
+	}
 }
 
 // Resize records the terminal size (applets see it as $LINES/$COLUMNS when

@@ -98,6 +98,7 @@ func (c *Container) newProcess(parent context.Context, args []string, u *user) *
 // finish records the exit status and unlists the process.
 func (p *Process) finish(code int) {
 	p.code = exitCode(p.ctx, code)
+	p.ended = time.Now()
 	p.cancel(nil)
 	p.c.unregister(p)
 	close(p.done)

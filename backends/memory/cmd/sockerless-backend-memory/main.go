@@ -1,0 +1,41 @@
+// Command sockerless-backend-memory is the memory backend daemon: the
+// Sockerless core serving the Docker Engine API at unversioned paths, with
+// containers run in-process by the WASM sandbox.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/backends/core/daemon"
+	"github.com/sockerless/sockerless/backends/memory/memdriver"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "sockerless-backend-memory:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves the memory backend until ctx is done.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	return daemon.Run(ctx, args, getenv, stderr, newDriver)
+}
+
+// newDriver builds the sandbox driver in the daemon's data directory.
+func newDriver(ctx context.Context, cfg daemon.Config) (driver.Driver, io.Closer, error) {
+	d, err := memdriver.New(ctx, memdriver.Options{DataDir: cfg.DataDir})
+	if err != nil {
+		return driver.Driver{}, nil, err
+	}
+	cfg.Logger.Info().Str("backend", memdriver.Name).Msg("sandbox ready")
+	return d.Driver(), d, nil
+}

@@ -1,0 +1,116 @@
+package memdriver
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/sockerless/sockerless/api/driver"
+)
+
+// deletedParent reports whether a parent of p was deleted too: Docker
+// lists only the top of a deleted tree.
+func deletedParent(before, now map[string]fileState, p string) bool {
+	for dir := path.Dir(p); dir != "/"; dir = path.Dir(dir) {
+		if _, ok := now[dir]; !ok {
+			if _, was := before[dir]; was {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fileState is what Changes compares.
+type fileState struct {
+	size  int64
+	mode  fs.FileMode
+	mtime time.Time
+	link  string
+}
+
+// snapshot records every file of root (container path → state), without
+// following symlinks. Mounts are separate host directories: not included.
+func snapshot(root string) (map[string]fileState, error) {
+	out := map[string]fileState{}
+	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil // unreadable entries are skipped, as they cannot change through us
+		}
+		if p == root {
+			return nil
+		}
+		fi, err := de.Info()
+		if err != nil {
+			return nil
+		}
+		st := fileState{size: fi.Size(), mode: fi.Mode(), mtime: fi.ModTime()}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			st.link, _ = os.Readlink(p)
+		}
+		if fi.IsDir() {
+			st.size = 0 // a directory's size is its host file system's business
+		}
+		rel, _ := filepath.Rel(root, p)
+		out["/"+filepath.ToSlash(rel)] = st
+		return nil
+	})
+	return out, err
+}
+
+// Changes compares the container's root with its state at Create: the
+// image's files plus the sandbox skeleton.
+func (d *Driver) Changes(ctx context.Context, id string) ([]driver.Change, error) {
+	c, err := d.get(id)
+	if err != nil {
+		return nil, err
+	}
+	now, err := snapshot(c.root)
+	if err != nil {
+		return nil, err
+	}
+	var out []driver.Change
+	for p, st := range now {
+		old, ok := c.baseline[p]
+		switch {
+		case !ok:
+			out = append(out, driver.Change{Path: p, Kind: 1})
+		case old != st:
+			out = append(out, driver.Change{Path: p, Kind: 0})
+		}
+	}
+	for p := range c.baseline {
+		if _, ok := now[p]; !ok && !deletedParent(c.baseline, now, p) {
+			out = append(out, driver.Change{Path: p, Kind: 2})
+		}
+	}
+	// As with overlay's copy-up, the directories holding a change are
+	// changed too.
+	listed := map[string]bool{}
+	for _, ch := range out {
+		listed[ch.Path] = true
+	}
+	for _, ch := range slices.Clone(out) {
+		for dir := path.Dir(ch.Path); dir != "/" && !listed[dir]; dir = path.Dir(dir) {
+			listed[dir] = true
+			out = append(out, driver.Change{Path: dir, Kind: 0})
+		}
+	}
+	slices.SortFunc(out, func(a, b driver.Change) int {
+		switch {
+		case a.Path < b.Path:
+			return -1
+		case a.Path > b.Path:
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}

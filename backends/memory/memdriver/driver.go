@@ -1,0 +1,114 @@
+// Package memdriver is the driver of the memory backend: containers run
+// in-process in the WASM sandbox (github.com/sockerless/sockerless/sandbox),
+// without Docker. It implements the [driver] interfaces of the Sockerless
+// core for the Docker Engine API
+// (https://docs.docker.com/reference/api/engine/version/v1.51/): lifecycle,
+// exec, archive/export/changes, top, stats and resize. Pause is not
+// supported: the sandbox cannot freeze a process.
+package memdriver
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+
+	"github.com/containerd/errdefs"
+
+	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/sandbox"
+)
+
+// Name is the backend's name, as errors show it.
+const Name = "memory"
+
+var (
+	_ driver.Lifecycle  = (*Driver)(nil)
+	_ driver.Exec       = (*Driver)(nil)
+	_ driver.Filesystem = (*Driver)(nil)
+	_ driver.Topper     = (*Driver)(nil)
+	_ driver.Statter    = (*Driver)(nil)
+	_ driver.Resizer    = (*Driver)(nil)
+)
+
+// Options configure a [Driver].
+type Options struct {
+	// DataDir holds the compiled toolbox (DataDir/wazero-cache) and the
+	// roots of containers created without a RootFS.
+	DataDir string
+	// CacheDir overrides where the compiled toolbox is cached.
+	CacheDir string
+}
+
+// Driver runs containers in the WASM sandbox. It is safe for concurrent use.
+type Driver struct {
+	opts Options
+	rt   *sandbox.Runtime
+
+	mu   sync.Mutex
+	ctrs map[string]*ctr
+}
+
+// ctr is one container.
+type ctr struct {
+	id       string
+	root     string
+	sb       *sandbox.Container
+	baseline map[string]fileState // the root at Create, for Changes
+
+	mu   sync.Mutex
+	main *sandbox.Process
+}
+
+// New compiles the toolbox (or loads it from the cache) and returns a
+// driver with no containers.
+func New(ctx context.Context, opts Options) (*Driver, error) {
+	cache := opts.CacheDir
+	if cache == "" && opts.DataDir != "" {
+		cache = filepath.Join(opts.DataDir, "wazero-cache")
+	}
+	rt, err := sandbox.New(ctx, sandbox.Options{CacheDir: cache})
+	if err != nil {
+		return nil, err
+	}
+	return &Driver{opts: opts, rt: rt, ctrs: map[string]*ctr{}}, nil
+}
+
+// Driver returns the driver bundle of the memory backend.
+func (d *Driver) Driver() driver.Driver {
+	return driver.Driver{
+		Name:       Name,
+		Lifecycle:  d,
+		Exec:       d,
+		Filesystem: d,
+		Extra:      d,
+		Capabilities: driver.Capabilities{
+			Exec: true, Attach: true, Archive: true, Stats: true, Top: true,
+		},
+	}
+}
+
+// Close kills every container's processes and releases the runtime.
+func (d *Driver) Close() error {
+	d.mu.Lock()
+	ctrs := d.ctrs
+	d.ctrs = map[string]*ctr{}
+	d.mu.Unlock()
+	var errs []error
+	for _, c := range ctrs {
+		errs = append(errs, c.sb.Close())
+	}
+	errs = append(errs, d.rt.Close(context.Background()))
+	return errors.Join(errs...)
+}
+
+// get returns container id.
+func (d *Driver) get(id string) (*ctr, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.ctrs[id]
+	if !ok {
+		return nil, errdefs.ErrNotFound.WithMessage("No such container: " + id)
+	}
+	return c, nil
+}

@@ -1,0 +1,143 @@
+package memdriver
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/containerd/errdefs"
+
+	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/sandbox"
+)
+
+// Create prepares the container's root: spec.RootFS (the image's layers,
+// unpacked by the core) plus the sandbox's skeleton, and its mounts.
+func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
+	root := spec.RootFS
+	if root == "" {
+		if d.opts.DataDir == "" {
+			return errdefs.ErrInvalidArgument.WithMessage("memory backend: container " + spec.ID + " has no root file system")
+		}
+		root = filepath.Join(d.opts.DataDir, "containers", spec.ID, "rootfs")
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return fmt.Errorf("memory backend: root of %s: %w", spec.ID, err)
+	}
+	hostname := spec.Hostname
+	if hostname == "" && len(spec.ID) >= 12 {
+		hostname = spec.ID[:12]
+	}
+	if err := sandbox.WriteSkeleton(root, hostname); err != nil {
+		return fmt.Errorf("memory backend: %w", err)
+	}
+	var mounts []sandbox.Mount
+	for _, m := range spec.Mounts {
+		mounts = append(mounts, sandbox.Mount{Source: m.Source, Target: m.Destination, ReadOnly: m.ReadOnly})
+	}
+	sb, err := d.rt.NewContainer(sandbox.ContainerConfig{Root: root, Hostname: hostname, Mounts: mounts})
+	if err != nil {
+		return fmt.Errorf("memory backend: %w", err)
+	}
+	baseline, err := snapshot(root)
+	if err != nil {
+		sb.Close()
+		return fmt.Errorf("memory backend: scan root of %s: %w", spec.ID, err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if old, ok := d.ctrs[spec.ID]; ok {
+		old.sb.Close()
+	}
+	d.ctrs[spec.ID] = &ctr{id: spec.ID, root: root, sb: sb, baseline: baseline}
+	return nil
+}
+
+// Start runs the container's main process, spec.Path with spec.Args.
+func (d *Driver) Start(ctx context.Context, spec driver.Spec, io driver.Streams) (driver.Task, error) {
+	c, err := d.get(spec.ID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.sb.Start(ctx, sandbox.ProcessConfig{
+		Args: append([]string{spec.Path}, spec.Args...), Env: spec.Env, Dir: spec.WorkingDir,
+		User: spec.User, TTY: spec.TTY, Stdin: io.Stdin, Stdout: io.Stdout, Stderr: io.Stderr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	forwardResize(p, io.Resize)
+	c.mu.Lock()
+	c.main = p
+	c.mu.Unlock()
+	return &task{p: p}, nil
+}
+
+// forwardResize applies terminal size changes until p ends.
+func forwardResize(p *sandbox.Process, sizes <-chan driver.TermSize) {
+	if sizes == nil {
+		return
+	}
+	go func() {
+		for {
+			select {
+			case s := <-sizes:
+				p.Resize(s.Height, s.Width)
+			case <-p.Done():
+				return
+			}
+		}
+	}()
+}
+
+// Remove kills what is left of the container and forgets it. The root in
+// spec.RootFS belongs to the core; a root the driver made is deleted.
+func (d *Driver) Remove(ctx context.Context, id string) error {
+	d.mu.Lock()
+	c, ok := d.ctrs[id]
+	delete(d.ctrs, id)
+	d.mu.Unlock()
+	if !ok {
+		return errdefs.ErrNotFound.WithMessage("No such container: " + id)
+	}
+	err := c.sb.Close()
+	if d.opts.DataDir != "" && c.root == filepath.Join(d.opts.DataDir, "containers", id, "rootfs") {
+		if rerr := os.RemoveAll(filepath.Dir(c.root)); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// task is a running main process.
+type task struct{ p *sandbox.Process }
+
+// PID implements [driver.Task].
+func (t *task) PID() int { return t.p.PID() }
+
+// Wait implements [driver.Task].
+func (t *task) Wait(ctx context.Context) (driver.ExitStatus, error) {
+	select {
+	case <-t.p.Done():
+		return driver.ExitStatus{Code: t.p.Wait(), FinishedAt: t.p.Finished()}, nil
+	case <-ctx.Done():
+		return driver.ExitStatus{}, ctx.Err()
+	}
+}
+
+// Signal implements [driver.Task]. SIGTERM, SIGKILL, SIGINT, SIGHUP...
+// end the process (exit 128+n); stopping signals are not supported.
+func (t *task) Signal(ctx context.Context, sig syscall.Signal) error {
+	if err := t.p.Signal(sig); err != nil {
+		if errdefs.IsNotImplemented(err) {
+			return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf("signal %s is not supported by the memory backend: its sandbox cannot stop or continue a process", sig))
+		}
+		if errdefs.IsNotFound(err) {
+			return nil // already exited: the core's monitor records it
+		}
+		return err
+	}
+	return nil
+}
