@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -192,4 +193,41 @@ func gzipped(t *testing.T, b []byte) []byte {
 	zw.Write(b)
 	zw.Close()
 	return buf.Bytes()
+}
+
+// TestCompressedLayerCache loads an image with a gzip layer: unpacking it
+// fills the decompressed-layer cache, deleting the image empties it.
+func TestCompressedLayerCache(t *testing.T) {
+	layer := imagestoretest.RootFS(t)
+	diffID := "sha256:" + sha256hex(layer)
+	config := `{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["` + diffID + `"]}}`
+	archive := imagestoretest.Tar(t,
+		entry{Name: "layer.tar.gz", Body: string(gzipped(t, layer))},
+		entry{Name: "c.json", Body: config},
+		entry{Name: "manifest.json", Body: `[{"Config":"c.json","RepoTags":["gz:1"],"Layers":["layer.tar.gz"]}]`},
+	)
+	dir := t.TempDir()
+	s := open(t, dir, imagestore.Options{})
+	if _, err := load(t, s, archive); err != nil {
+		t.Fatal(err)
+	}
+	img, err := s.Resolve(t.Context(), "gz:1")
+	if err != nil || img.Layers[0].MediaType != "application/vnd.oci.image.layer.v1.tar+gzip" || img.Layers[0].Digest == diffID {
+		t.Fatalf("loaded %+v, %v", img.Layers, err)
+	}
+	cache := filepath.Join(dir, "layers", diffID[7:])
+	for range 2 {
+		if err := s.Unpack(t.Context(), img.ID, filepath.Join(t.TempDir(), "r")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(cache); err != nil {
+			t.Fatalf("no cached layer: %v", err)
+		}
+	}
+	if _, err := s.Delete(t.Context(), "gz:1", false, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cache); !os.IsNotExist(err) {
+		t.Errorf("cached layer of a deleted image kept: %v", err)
+	}
 }

@@ -143,7 +143,10 @@ func (s *Store) remove(id string) error {
 	for _, l := range e.rec.Layers {
 		digests = append(digests, l.Digest)
 	}
-	return s.blobs.remove(digests, s.referencedBlobs())
+	if err := s.blobs.remove(digests, s.referencedBlobs()); err != nil {
+		return err
+	}
+	return s.dropLayerCache()
 }
 
 func isIDPrefix(id, ref string) bool {

@@ -173,7 +173,10 @@ func (s *Store) recover(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.blobs.collect(s.referencedBlobs())
+	if err := s.blobs.collect(s.referencedBlobs()); err != nil {
+		return err
+	}
+	return s.dropLayerCache()
 }
 
 // loadEntry decodes an image record and checks that its blobs exist.

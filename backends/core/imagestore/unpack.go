@@ -57,20 +57,15 @@ func (s *Store) Unpack(ctx context.Context, imageID, dir string) error {
 	}
 	defer root.Close()
 	for _, l := range layers {
-		if err := s.applyBlob(ctx, root, l.Digest); err != nil {
+		if err := s.applyLayer(ctx, root, l); err != nil {
 			return fmt.Errorf("unpack %s: layer %s: %w", imageID, l.Digest, err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) applyBlob(ctx context.Context, root *os.Root, digest string) error {
-	f, err := s.blobs.open(digest)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rd, err := decompress(f)
+func (s *Store) applyLayer(ctx context.Context, root *os.Root, l Layer) error {
+	rd, err := s.openLayer(l)
 	if err != nil {
 		return err
 	}
