@@ -16,7 +16,7 @@ import (
 type builtinFunc func(c *Container, p *Process, args []string, pe *procEnv) int
 
 // builtinNames are the host-side commands; see [Container.runBuiltin].
-var builtinNames = []string{"env", "kill", "nice", "nohup", "timeout", "which", "xargs",
+var builtinNames = []string{"chgrp", "chmod", "chown", "env", "kill", "nice", "nohup", "timeout", "which", "xargs",
 	"sockerless:command-v", "sockerless:type", "sockerless:kill"}
 
 // isBuiltin reports whether name is a host-side command.
@@ -25,6 +25,10 @@ func isBuiltin(name string) bool { return slices.Contains(builtinNames, name) }
 // runBuiltin runs the host-side command name.
 func (c *Container) runBuiltin(p *Process, name string, args []string, pe *procEnv) int {
 	switch name {
+	case "chmod":
+		return builtinChmod(c, p, args, pe)
+	case "chown", "chgrp":
+		return builtinChown(c, p, args, pe)
 	case "env":
 		return builtinEnv(c, p, args, pe)
 	case "kill", "sockerless:kill":

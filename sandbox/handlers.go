@@ -35,8 +35,10 @@ func errText(err error) string {
 		switch errno {
 		case syscall.ENOENT:
 			return "No such file or directory"
-		case syscall.EACCES, syscall.EPERM:
+		case syscall.EACCES:
 			return "Permission denied"
+		case syscall.EPERM:
+			return "Operation not permitted"
 		case syscall.EROFS:
 			return "Read-only file system"
 		case syscall.EEXIST:

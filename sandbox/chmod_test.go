@@ -1,0 +1,70 @@
+package sandbox
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestApplyMode(t *testing.T) {
+	tests := []struct {
+		spec  string
+		in    fs.FileMode
+		dir   bool
+		want  fs.FileMode
+		isErr bool
+	}{
+		{spec: "755", in: 0o600, want: 0o755},
+		{spec: "+x", in: 0o644, want: 0o755},
+		{spec: "u+x", in: 0o644, want: 0o744},
+		{spec: "go-w", in: 0o666, want: 0o644},
+		{spec: "a=r", in: 0o777, want: 0o444},
+		{spec: "u=rwx,g=rx,o=", in: 0, want: 0o750},
+		{spec: "a+X", in: 0o600, dir: true, want: 0o711},
+		{spec: "a+X", in: 0o600, want: 0o600},
+		{spec: "u+s", in: 0o755, want: 0o755 | fs.ModeSetuid},
+		{spec: "1777", in: 0o755, want: 0o777 | fs.ModeSticky},
+		{spec: "u+q", isErr: true},
+		{spec: "99999", isErr: true},
+		{spec: "u", isErr: true},
+	}
+	for _, tc := range tests {
+		got, err := applyMode(tc.spec, tc.in, tc.dir)
+		if (err != nil) != tc.isErr || !tc.isErr && got != tc.want {
+			t.Errorf("applyMode(%q, %v) = %v, %v; want %v", tc.spec, tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func FuzzApplyMode(f *testing.F) {
+	for _, s := range []string{"755", "+x", "u=rwx,g=rx,o=", "a+X", "ugo-rwxst", "=", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		m, err := applyMode(spec, 0o644, false)
+		if err == nil && m&^(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+			t.Fatalf("applyMode(%q) set type bits: %v", spec, m)
+		}
+	})
+}
+
+func TestChmodChown(t *testing.T) {
+	c, root := testContainer(t)
+	got := run(t, c, "printf '#!/bin/sh\\necho ran\\n' > /tmp/s; /tmp/s; chmod +x /tmp/s && /tmp/s; mkdir -p /tmp/d/e; chmod -R go-rwx /tmp/d; chmod 644 /nope")
+	want := result{stdout: "ran\n", stderr: "sh: /tmp/s: Permission denied\nchmod: /nope: No such file or directory\n", code: 1}
+	if got != want {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	if fi, err := os.Stat(filepath.Join(root, "tmp/d/e")); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("chmod -R: %v %v", fi.Mode(), err)
+	}
+	uid := os.Getuid()
+	got = run(t, c, "chown nobody:nobody /tmp/s")
+	if uid == 0 && got.code != 0 || uid != 0 && got.stderr != "chown: /tmp/s: Operation not permitted\n" {
+		t.Errorf("chown as uid %d: %+v", uid, got)
+	}
+	if got := run(t, c, "chown nosuch /tmp/s"); got.code != 1 || got.stderr != "chown: unknown user nosuch\n" {
+		t.Errorf("chown unknown user: %+v", got)
+	}
+}
