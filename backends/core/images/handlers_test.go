@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sort"
 	"strings"
@@ -85,7 +86,7 @@ func TestImportErrors(t *testing.T) {
 		{"bad repo", "fromSrc=-&repo=BAD", "", 400, "invalid reference format: repository name (library/BAD) must be lowercase"},
 		{"bad tag", "fromSrc=-&repo=x&tag=a@b", "", 400, "invalid tag format"},
 		{"not a tar", "fromSrc=-&repo=x", "garbage", 400, "Error processing tar file: unexpected EOF"},
-		{"url", "fromSrc=http://example.com/x.tar", "", 501, "importing from a URL"},
+		{"bad url", "fromSrc=ftp://example.com/x.tar", "", 400, "invalid import source"},
 		{"bad platform", "fromSrc=-&platform=a/b/c/d", "", 400, `unknown operating system or architecture: invalid argument`},
 	}
 	for _, tc := range tests {
@@ -252,5 +253,34 @@ func TestSaveLoad(t *testing.T) {
 	lr.Close()
 	if !strings.Contains(string(out), `"error":"Error processing tar file: unexpected EOF"`) {
 		t.Errorf("bad load answered %q", out)
+	}
+}
+
+func TestImportFromURL(t *testing.T) {
+	tarball := imagestoretest.RootFS(t)
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/rootfs.tar" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(tarball)
+	}))
+	defer files.Close()
+	e := newEnv(t, "")
+	rc, err := e.cli.ImageImport(t.Context(), client.ImageImportSource{SourceName: files.URL + "/rootfs.tar"}, "fromurl:1", client.ImageImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(rc)
+	rc.Close()
+	if !strings.HasPrefix(string(out), `{"status":"Downloading from `+files.URL+`/rootfs.tar"}`) || !strings.Contains(string(out), `"status":"Importing"`) {
+		t.Errorf("import answered %q", out)
+	}
+	if img, err := e.cli.ImageInspect(t.Context(), "fromurl:1"); err != nil || img.Comment != "Imported from "+files.URL+"/rootfs.tar" {
+		t.Errorf("inspect: %+v, %v", img.InspectResponse, err)
+	}
+	status, body := e.raw(t, "POST", "/v1.51/images/create?fromSrc="+files.URL+"/missing", nil)
+	if status != 500 || !strings.Contains(body, "404 Not Found") {
+		t.Errorf("missing URL: %d %s", status, body)
 	}
 }

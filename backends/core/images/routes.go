@@ -6,6 +6,7 @@
 package images
 
 import (
+	"github.com/containerd/errdefs"
 	"net/http"
 	"strings"
 
@@ -15,12 +16,13 @@ import (
 
 // Register adds the /images endpoints of the Docker Engine API to mux.
 func Register(mux *http.ServeMux, s *imagestore.Store) {
-	h := handlers{s: s}
+	h := handlers{s: s, client: &http.Client{}}
 	mux.Handle("POST /images/create", httpx.API(h.create))
 	mux.Handle("POST /images/load", httpx.API(h.load))
 	mux.Handle("POST /images/prune", httpx.API(h.prune))
 	mux.Handle("GET /images/json", httpx.API(h.list))
 	mux.Handle("GET /images/get", httpx.API(h.saveMany))
+	mux.Handle("GET /images/search", httpx.API(h.search))
 	// Image names contain slashes: one pattern per method, dispatched on
 	// the last path element (STYLE.md section 2).
 	mux.Handle("GET /images/{ref...}", httpx.API(h.getByName))
@@ -29,7 +31,13 @@ func Register(mux *http.ServeMux, s *imagestore.Store) {
 }
 
 type handlers struct {
-	s *imagestore.Store
+	s      *imagestore.Store
+	client *http.Client // downloads import sources
+}
+
+// search is GET /images/search, which needs Docker Hub's search API.
+func (h handlers) search(w http.ResponseWriter, r *http.Request) error {
+	return errdefs.ErrNotImplemented.WithMessage("image search is not supported by sockerless")
 }
 
 func (h handlers) getByName(w http.ResponseWriter, r *http.Request) error {
