@@ -160,3 +160,15 @@ func TestNativeProgram(t *testing.T) {
 		t.Errorf("Start(node) = %+v", got)
 	}
 }
+
+func TestPs(t *testing.T) {
+	c, _ := testContainer(t)
+	if _, err := c.Start(t.Context(), ProcessConfig{Args: []string{"sleep", "30"}, User: "nobody"}); err != nil {
+		t.Fatal(err)
+	}
+	got := run(t, c, "ps -o pid,ppid,user,args; cat /proc/1/cmdline | tr '\\0' ' '; echo; test -d /proc/self && cat /proc/self/cgroup")
+	want := "PID    PPID USER     COMMAND\n    1     0 nobody   sleep 30\n    2     0 root     sh -c " // the exec's own shell, then ps
+	if !strings.HasPrefix(got.stdout, want) || !strings.Contains(got.stdout, "ps -o pid,ppid,user,args\n") || !strings.HasSuffix(got.stdout, "sleep 30 \n0::/\n") {
+		t.Errorf("ps: %+v", got)
+	}
+}

@@ -146,7 +146,7 @@ func (c *Container) run(p *Process, cmd command, args []string, pe *procEnv, dep
 	args = args[cmd.shift:]
 	switch cmd.kind {
 	case kindApplet:
-		return c.rt.runApplet(p, cmd.name, args, pe, c.fs)
+		return c.rt.runApplet(c, p, cmd.name, args, pe)
 	case kindShell:
 		return c.runShell(p, cmd.name, args, pe)
 	case kindBuiltin:

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"io"
 	"io/fs"
+	"path"
 	"strings"
 
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
@@ -21,10 +22,11 @@ type wasiFS struct {
 	fs   *rootfs.FS
 	host experimentalsys.FS
 	pe   *procEnv
+	proc procfs
 }
 
-func newWasiFS(fsys *rootfs.FS, pe *procEnv) *wasiFS {
-	return &wasiFS{fs: fsys, host: sysfs.DirFS("/"), pe: pe}
+func newWasiFS(c *Container, p *Process, pe *procEnv) *wasiFS {
+	return &wasiFS{fs: c.fs, host: sysfs.DirFS("/"), pe: pe, proc: procfs{c: c, self: p}}
 }
 
 // resolve maps the guest path (relative to "/") to a host path for host.
@@ -41,14 +43,37 @@ func (w *wasiFS) resolve(p string, followLast, write bool) (rootfs.Path, string,
 
 const writeFlags = experimentalsys.O_WRONLY | experimentalsys.O_RDWR | experimentalsys.O_CREAT | experimentalsys.O_TRUNC | experimentalsys.O_APPEND
 
+// virtualFile opens the device or /proc file at the container path cpath.
+func (w *wasiFS) virtualFile(cpath string, flag experimentalsys.Oflag) (experimentalsys.File, experimentalsys.Errno, bool) {
+	if dev := w.device(cpath); dev != nil {
+		return dev, 0, true
+	}
+	if f, errno, ok := w.proc.open(cpath); ok {
+		if errno == 0 && flag&writeFlags != 0 {
+			f.Close()
+			return nil, experimentalsys.EACCES, true
+		}
+		return f, errno, true
+	}
+	return nil, 0, false
+}
+
+// lexical is the guest path p as an absolute container path, cleaned
+// lexically: virtual files are found by it before resolution, because
+// their parents (/proc/1) do not exist in the root.
+func lexical(p string) string { return path.Clean("/" + p) }
+
 // OpenFile implements [experimentalsys.FS].
 func (w *wasiFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode) (experimentalsys.File, experimentalsys.Errno) {
+	if f, errno, ok := w.virtualFile(lexical(p), flag); ok {
+		return f, errno
+	}
 	res, h, errno := w.resolve(p, flag&experimentalsys.O_NOFOLLOW == 0, false)
 	if errno != 0 {
 		return nil, errno
 	}
-	if dev := w.device(res.Container); dev != nil {
-		return dev, 0
+	if f, errno, ok := w.virtualFile(res.Container, flag); ok {
+		return f, errno
 	}
 	if flag&writeFlags != 0 && res.ReadOnly {
 		return nil, experimentalsys.EROFS
@@ -58,21 +83,47 @@ func (w *wasiFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode
 
 // Lstat implements [experimentalsys.FS].
 func (w *wasiFS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) {
-	_, h, errno := w.resolve(p, false, false)
+	if st, errno, ok := w.virtualStat(lexical(p)); ok {
+		return st, errno
+	}
+	res, h, errno := w.resolve(p, false, false)
 	if errno != 0 {
 		return sys.Stat_t{}, errno
+	}
+	if st, errno, ok := w.virtualStat(res.Container); ok {
+		return st, errno
 	}
 	return w.host.Lstat(h)
 }
 
+// virtualStat describes a virtual device or /proc file.
+func (w *wasiFS) virtualStat(cpath string) (sys.Stat_t, experimentalsys.Errno, bool) {
+	if dev := w.device(cpath); dev != nil {
+		st, errno := dev.Stat()
+		return st, errno, true
+	}
+	if f, errno, ok := w.proc.open(cpath); ok {
+		if errno != 0 {
+			return sys.Stat_t{}, errno, true
+		}
+		defer f.Close()
+		st, errno := f.Stat()
+		return st, errno, true
+	}
+	return sys.Stat_t{}, 0, false
+}
+
 // Stat implements [experimentalsys.FS].
 func (w *wasiFS) Stat(p string) (sys.Stat_t, experimentalsys.Errno) {
+	if st, errno, ok := w.virtualStat(lexical(p)); ok {
+		return st, errno
+	}
 	res, h, errno := w.resolve(p, true, false)
 	if errno != 0 {
 		return sys.Stat_t{}, errno
 	}
-	if dev := w.device(res.Container); dev != nil {
-		return dev.Stat()
+	if st, errno, ok := w.virtualStat(res.Container); ok {
+		return st, errno
 	}
 	return w.host.Stat(h)
 }

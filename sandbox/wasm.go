@@ -13,8 +13,6 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/experimental/sysfs"
 	"github.com/tetratelabs/wazero/sys"
-
-	"github.com/sockerless/sockerless/sandbox/rootfs"
 )
 
 // exitTrapped is the status of an applet that trapped (a crash), as a
@@ -24,7 +22,7 @@ const exitTrapped = 139
 // runApplet runs the toolbox as applet name with args in process p. The
 // instance is closed when p's context is done (a signal), and its sleeps
 // and reads end then too.
-func (r *Runtime) runApplet(p *Process, name string, args []string, pe *procEnv, fsys *rootfs.FS) int {
+func (r *Runtime) runApplet(c *Container, p *Process, name string, args []string, pe *procEnv) int {
 	ctx := p.ctx
 	argv := append([]string{name}, args[1:]...)
 	cfg := wazero.NewModuleConfig().
@@ -36,7 +34,7 @@ func (r *Runtime) runApplet(p *Process, name string, args []string, pe *procEnv,
 		WithSysNanotime().
 		WithRandSource(rand.Reader).
 		WithNanosleep(func(ns int64) { p.sleep(time.Duration(ns)) }).
-		WithFSConfig(wazero.NewFSConfig().(sysfs.FSConfig).WithSysFSMount(newWasiFS(fsys, pe), "/"))
+		WithFSConfig(wazero.NewFSConfig().(sysfs.FSConfig).WithSysFSMount(newWasiFS(c, p, pe), "/"))
 	if pe.stdin != nil {
 		cfg = cfg.WithStdin(&ctxReader{p: p, r: pe.stdin})
 	}
