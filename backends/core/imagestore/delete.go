@@ -76,14 +76,14 @@ func (s *Store) Delete(ctx context.Context, ref string, force, prune bool) ([]im
 	if err := s.remove(id); err != nil {
 		return nil, err
 	}
-	s.publish(ctx, events.ActionDelete, id, "")
+	s.publish(ctx, events.ActionDelete, id, id, nil)
 	return append(records, image.DeleteResponse{Deleted: id}), nil
 }
 
 // untag drops one reference in memory; the caller saves the map.
 func (s *Store) untag(ctx context.Context, id string, r reference.Named) []image.DeleteResponse {
 	delete(s.refs, r.String())
-	s.publish(ctx, events.ActionUnTag, id, reference.FamiliarString(r))
+	s.publish(ctx, events.ActionUnTag, id, id, s.labels(id))
 	return []image.DeleteResponse{{Untagged: reference.FamiliarString(r)}}
 }
 
@@ -183,4 +183,12 @@ func isSingleReference(refs []reference.Named) bool {
 		single = refs[0]
 	}
 	return len(canonical) == 1 && canonical[single.Name()]
+}
+
+// labels are the labels of image id; callers hold mu.
+func (s *Store) labels(id string) map[string]string {
+	if e := s.images[id]; e != nil {
+		return e.config.Config.Labels
+	}
+	return nil
 }

@@ -186,3 +186,32 @@ func TestPrune(t *testing.T) {
 		t.Errorf("Delete(nope) = %v", err)
 	}
 }
+
+// TestEvents checks the events against dockerd's LogImageEvent: labels
+// plus "name", a reference for tag, the image ID for untag and delete.
+func TestEvents(t *testing.T) {
+	rec := &recorder{}
+	s := open(t, t.TempDir(), imagestore.Options{Events: rec})
+	img := importBusybox(t, s, "", "LABEL team=x")
+	if err := s.Tag(t.Context(), img.ID, "bb:1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Delete(t.Context(), "bb:1", false, false); err != nil {
+		t.Fatal(err)
+	}
+	type ev struct{ Action, ID, Name, Team string }
+	var got []ev
+	for _, m := range rec.msgs {
+		if m.Type != "image" || m.Scope != "local" || m.TimeNano == 0 {
+			t.Errorf("event %+v", m)
+		}
+		got = append(got, ev{string(m.Action), m.Actor.ID, m.Actor.Attributes["name"], m.Actor.Attributes["team"]})
+	}
+	want := []ev{
+		{"import", img.ID, img.ID, "x"}, {"tag", img.ID, "bb:1", "x"},
+		{"untag", img.ID, img.ID, "x"}, {"delete", img.ID, img.ID, ""},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("events (-want +got):\n%s", d)
+	}
+}

@@ -80,7 +80,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 	if err != nil {
 		return Image{}, err
 	}
-	s.publish(ctx, events.ActionImport, out.ID, "")
+	s.publish(ctx, events.ActionImport, out.ID, out.ID, out.Config.Config.Labels)
 	return out, nil
 }
 

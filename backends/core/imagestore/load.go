@@ -215,7 +215,7 @@ func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, lay
 	if err != nil {
 		return err
 	}
-	s.publish(ctx, events.ActionLoad, img.ID, "")
+	s.publish(ctx, events.ActionLoad, img.ID, img.ID, img.Config.Config.Labels)
 	if len(refs) == 0 {
 		report("Loaded image ID: " + img.ID)
 	}

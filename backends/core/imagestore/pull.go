@@ -211,7 +211,7 @@ func (s *Store) pullImage(ctx context.Context, ref reference.Named, topDigest st
 	} else {
 		report(Progress{Status: "Status: Downloaded newer image for " + reference.FamiliarString(ref)})
 	}
-	s.publish(ctx, events.ActionPull, reference.FamiliarString(ref), reference.FamiliarName(ref))
+	s.publish(ctx, events.ActionPull, reference.FamiliarString(ref), reference.FamiliarName(ref), out.Config.Config.Labels)
 	return out, nil
 }
 

@@ -143,7 +143,7 @@ func (s *Store) pushTag(ctx context.Context, tag reference.NamedTagged, ropts []
 			return err
 		}
 	}
-	s.publish(ctx, events.ActionPush, reference.FamiliarString(tag), reference.FamiliarName(tag))
+	s.publish(ctx, events.ActionPush, reference.FamiliarString(tag), reference.FamiliarName(tag), e.config.Config.Labels)
 	return nil
 }
 

@@ -123,7 +123,7 @@ func (s *Store) Save(ctx context.Context, w io.Writer, refs []string) error {
 		return fmt.Errorf("save: %w", err)
 	}
 	for _, sv := range list {
-		s.publish(ctx, events.ActionSave, sv.e.rec.ID, "")
+		s.publish(ctx, events.ActionSave, sv.e.rec.ID, sv.e.rec.ID, sv.e.config.Config.Labels)
 	}
 	return nil
 }

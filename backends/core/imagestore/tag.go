@@ -3,6 +3,7 @@ package imagestore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -27,7 +28,7 @@ func (s *Store) Tag(ctx context.Context, source, target string) error {
 	if err := s.setRefs(e, []reference.Named{named}, time.Now().UTC()); err != nil {
 		return err
 	}
-	s.publish(ctx, events.ActionTag, e.rec.ID, reference.FamiliarString(named))
+	s.publish(ctx, events.ActionTag, e.rec.ID, reference.FamiliarString(named), e.config.Config.Labels)
 	return nil
 }
 
@@ -91,13 +92,18 @@ func (s *Store) setRefs(e *entry, refs []reference.Named, now time.Time) error {
 	return s.db.Put(kindImages, hexOf(e.rec.ID), e.rec)
 }
 
-// publish sends an image event when the store has a publisher.
-func (s *Store) publish(ctx context.Context, action events.Action, id, name string) {
+// publish sends an image event when the store has a publisher, as
+// dockerd's LogImageEvent: the image's labels plus "name" (a reference for
+// tag, pull and push, the image ID for the others).
+func (s *Store) publish(ctx context.Context, action events.Action, id, name string, labels map[string]string) {
 	if s.opts.Events == nil {
 		return
 	}
 	now := time.Now()
-	attrs := map[string]string{}
+	attrs := maps.Clone(labels)
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
 	if name != "" {
 		attrs["name"] = name
 	}
