@@ -68,3 +68,11 @@ func TestChmodChown(t *testing.T) {
 		t.Errorf("chown unknown user: %+v", got)
 	}
 }
+
+func TestAccess(t *testing.T) {
+	c, _ := testContainer(t)
+	got := runArgs(t, c, ProcessConfig{Args: []string{"sh", "-c", "[ -r /etc/passwd ] && ! [ -w /etc/passwd ] && [ -x /bin/sh ] && cd /tmp && echo ok"}, User: "nobody"})
+	if got != (result{stdout: "ok\n"}) {
+		t.Errorf("as nobody: %+v", got)
+	}
+}

@@ -156,8 +156,7 @@ func (h *handlers) stat(ctx context.Context, p string, follow bool) (fs.FileInfo
 	if err != nil {
 		return nil, pathError("stat", cpath, err)
 	}
-	switch res.Container {
-	case "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty":
+	if devicePaths[res.Container] {
 		return devInfo(res.Container), nil
 	}
 	var fi fs.FileInfo

@@ -146,6 +146,9 @@ func (c *Container) run(p *Process, cmd command, args []string, pe *procEnv, dep
 	args = args[cmd.shift:]
 	switch cmd.kind {
 	case kindApplet:
+		if cmd.name == "find" && hasFindExec(args) {
+			return c.runFind(p, args, pe)
+		}
 		return c.rt.runApplet(c, p, cmd.name, args, pe)
 	case kindShell:
 		return c.runShell(p, cmd.name, args, pe)

@@ -150,3 +150,17 @@ func writeFile(t testing.TB, p, content string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+func TestFindExec(t *testing.T) {
+	c, _ := testContainer(t)
+	got := run(t, c, `mkdir -p /w/a && echo 1 > /w/a/x.txt && echo 2 > /w/y.txt && echo 3 > /w/z.md
+cd /w && find . -name '*.txt' -exec cat {} \; | sort
+find /w -name '*.txt' -exec echo batch {} + | tr ' ' '\n' | sort | tr '\n' ' '; echo
+find /w/a -type f -execdir pwd \;
+find /w -name nothing -exec false {} \; ; echo status $?
+find /w -name '*.md' -exec sh -c 'exit 3' {} + ; echo status $?`)
+	want := "1\n2\n/w/a/x.txt /w/y.txt batch \n/w/a\nstatus 0\nstatus 1\n"
+	if got.stdout != want || got.stderr != "" {
+		t.Errorf("got %+v\nwant %q", got, want)
+	}
+}

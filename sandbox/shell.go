@@ -169,6 +169,7 @@ func (c *Container) newRunner(p *Process, pe *procEnv, params []string) (*interp
 		interp.OpenHandler(h.open),
 		interp.ReadDirHandler2(h.readDir),
 		interp.StatHandler(h.stat),
+		interp.AccessHandler(h.access),
 		interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc { return h.exec }),
 		interp.CallHandler(h.call),
 	)
