@@ -21,7 +21,7 @@ import (
 func Awk(e *applet.Env) int {
 	o, args, err := e.GetoptPosix("F:v:f:e:", "field-separator=F:", "assign=v:", "file=f:")
 	if err != nil {
-		return 2
+		return 1
 	}
 	var src string
 	switch {
@@ -31,7 +31,7 @@ func Awk(e *applet.Env) int {
 			b, err := os.ReadFile(e.Path(f))
 			if err != nil {
 				e.Perror(err, "can't open '%s'", f)
-				return 2
+				return 1
 			}
 			parts = append(parts, string(b))
 		}
@@ -42,12 +42,12 @@ func Awk(e *applet.Env) int {
 		src, args = args[0], args[1:]
 	default:
 		e.Errorf("usage: awk [-F SEP] [-v VAR=VAL] -f PROGFILE | 'PROGRAM' [FILE]...")
-		return 2
+		return 1
 	}
 	prog, err := parser.ParseProgram([]byte(src), nil)
 	if err != nil {
 		e.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", " "))
-		return 2
+		return 1
 	}
 	var vars []string
 	if fs, ok := o["F"]; ok {
@@ -61,7 +61,7 @@ func Awk(e *applet.Env) int {
 		k, val, ok := strings.Cut(v, "=")
 		if !ok {
 			e.Errorf("invalid -v argument '%s'", v)
-			return 2
+			return 1
 		}
 		vars = append(vars, k, unescape(val))
 	}
@@ -72,19 +72,31 @@ func Awk(e *applet.Env) int {
 		Argv0:        "awk",
 		Args:         absArgs(e, args),
 		Vars:         vars,
-		Environ:      e.Environ,
+		Environ:      environPairs(e.Environ),
 		NoExec:       true,
 		ShellCommand: []string{"/bin/sh", "-c"},
 	}
 	status, err := interp.ExecProgram(prog, cfg)
 	if err != nil {
-		var ee *interp.Error
-		if errors.As(err, &ee) || err != nil {
-			e.Errorf("%v", err)
+		msg := err.Error()
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			msg = pe.Path + ": " + applet.Strerror(pe.Err)
 		}
-		return 2
+		e.Errorf("%s", msg)
+		return 1
 	}
 	return status
+}
+
+// environPairs flattens KEY=value strings into goawk's key, value list.
+func environPairs(env []string) []string {
+	out := make([]string, 0, 2*len(env))
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		out = append(out, k, v)
+	}
+	return out
 }
 
 // absArgs resolves file operands against Env.Dir for host tests; var=value

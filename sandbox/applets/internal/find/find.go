@@ -118,11 +118,10 @@ func (f *finder) walk(name, root string, depth int) {
 			if f.quit {
 				return
 			}
-			child := path.Join(name, de.Name())
+			// Not path.Join: find prints "./a/b", keeping the operand as given.
+			child := name + "/" + de.Name()
 			if strings.HasSuffix(name, "/") {
 				child = name + de.Name()
-			} else if name == "." {
-				child = "./" + de.Name()
 			}
 			f.walk(child, root, depth+1)
 		}

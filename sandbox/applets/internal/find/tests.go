@@ -179,7 +179,7 @@ func (p *exprParser) action(a string) (*node, error) {
 	case "-prune":
 		return leaf(func(f *finder, e entry) bool { f.pruned = true; return true }), nil
 	case "-quit":
-		return leaf(func(f *finder, e entry) bool { f.quit = true; return true }), nil
+		n = leaf(func(f *finder, e entry) bool { f.quit = true; return true })
 	case "-sockerless-exec":
 		v, err := p.arg(a)
 		if err != nil {

@@ -179,7 +179,12 @@ func (g *grepper) walk(name string, top bool) {
 		if de.Type()&os.ModeSymlink != 0 && !g.o.Has("R") {
 			continue
 		}
-		g.walk(path.Join(name, de.Name()), false)
+		// Not path.Join: grep prints "./a/b" for the operand ".".
+		child := name + "/" + de.Name()
+		if strings.HasSuffix(name, "/") {
+			child = name + de.Name()
+		}
+		g.walk(child, false)
 		if g.matched && g.o.Has("q") {
 			return
 		}

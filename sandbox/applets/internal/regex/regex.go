@@ -58,6 +58,20 @@ func Translate(p string, extended bool) (string, error) {
 			switch n {
 			case -1:
 				return "", ErrBackref
+			case -2: // \{m,n\}
+				end := strings.Index(p[i:], `\}`)
+				if end < 0 {
+					return "", errors.New("unmatched \\{")
+				}
+				body := p[i+1 : i+end]
+				if body == "" || strings.Trim(body, "0123456789,") != "" || strings.Count(body, ",") > 1 {
+					return "", errors.New("invalid content of \\{\\}")
+				}
+				if body[0] == ',' {
+					body = "0" + body
+				}
+				b.WriteString("{" + body + "}")
+				i += end + 1
 			case 1:
 				atStart = true // after \( or \|
 			}
@@ -120,7 +134,9 @@ func escape(b *strings.Builder, c byte, extended bool) int {
 	case !extended && (c == '(' || c == '|'):
 		b.WriteByte(c)
 		return 1
-	case !extended && strings.IndexByte("){}+?", c) >= 0:
+	case !extended && c == '{':
+		return -2
+	case !extended && strings.IndexByte(")}+?", c) >= 0:
 		b.WriteByte(c)
 	case c == '<' || c == '>':
 		b.WriteString(`\b`)

@@ -92,16 +92,18 @@ func Base64(e *applet.Env) int {
 		return 1
 	}
 	if o.Has("d") {
+		// Like busybox, skip everything outside the alphabet and decode
+		// what is left; a trailing partial group is dropped.
 		clean := strings.Map(func(r rune) rune {
-			if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
-				return -1
+			if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '+' || r == '/' {
+				return r
 			}
-			return r
+			return -1
 		}, string(data))
-		out, err := base64.StdEncoding.DecodeString(clean)
-		if err != nil {
-			out, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(clean, "="))
+		if len(clean)%4 == 1 {
+			clean = clean[:len(clean)-1]
 		}
+		out, err := base64.RawStdEncoding.DecodeString(clean)
 		e.Stdout.Write(out)
 		if err != nil {
 			return e.Fail("invalid input")

@@ -14,7 +14,8 @@ import (
 func Seq(e *applet.Env) int {
 	args := e.Args[1:]
 	sep, width := "\n", false
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && !isNumber(args[0]) {
+	// As busybox (getopt), "-3" is an option, not a number: "seq -- -3 -1".
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
 		switch {
 		case args[0] == "-w":
 			width = true
@@ -26,6 +27,12 @@ func Seq(e *applet.Env) int {
 		case args[0] == "--":
 			args = args[1:]
 			goto operands
+		case strings.HasPrefix(args[0], "-w"):
+			width = true
+			if rest := args[0][2:]; rest != "" {
+				args[0] = "-" + rest
+				continue
+			}
 		default:
 			e.Errorf("invalid option -- '%c'", args[0][1])
 			return 1
@@ -75,9 +82,4 @@ operands:
 		writeString(e, "\n")
 	}
 	return 0
-}
-
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
 }

@@ -25,13 +25,14 @@ func Sort(e *applet.Env) int {
 	o, files, err := e.Getopt("nrugfbdsMVhcCzt:k:o:S:T:", "numeric-sort=n", "reverse=r", "unique=u", "key=k:",
 		"field-separator=t:", "output=o:", "ignore-case=f", "stable=s", "version-sort=V", "human-numeric-sort=h")
 	if err != nil {
-		return 1
+		return 2
 	}
 	var keys []sortKey
 	for _, k := range o.All("k") {
 		key, ok := parseKey(k)
 		if !ok {
-			return e.Fail("bad -k '%s'", k)
+			e.Errorf("bad field specification")
+			return 2
 		}
 		keys = append(keys, key)
 	}
@@ -43,7 +44,8 @@ func Sort(e *applet.Env) int {
 	}
 	sep := o.Get("t", "")
 	if len(sep) > 1 {
-		return e.Fail("bad -t parameter")
+		e.Errorf("bad -t parameter")
+		return 2
 	}
 	lines, status := readLines(e, files, o.Has("z"))
 	s := sorter{keys: keys, global: global, sep: sep, stable: o.Has("s"), unique: o.Has("u")}
