@@ -92,7 +92,7 @@ func extractArchive(ctx context.Context, root *os.Root, r io.Reader) error {
 		}
 		switch hdr.Typeflag {
 		case tar.TypeDir, tar.TypeReg, tar.TypeRegA, tar.TypeSymlink:
-			if _, err := extract(root, name, hdr, tr); err != nil {
+			if _, _, err := extract(root, name, hdr, tr); err != nil {
 				return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("Error processing tar file: %s: %v", name, err))
 			}
 		}

@@ -79,6 +79,7 @@ func (s *Store) applyLayer(ctx context.Context, root *os.Root, l Layer) error {
 func ApplyLayer(ctx context.Context, root *os.Root, r io.Reader) error {
 	tr := tar.NewReader(r)
 	seen := map[string]bool{}
+	res := newResolver(root)
 	var dirs []*tar.Header
 	for {
 		if err := ctx.Err(); err != nil {
@@ -102,22 +103,42 @@ func ApplyLayer(ctx context.Context, root *os.Root, r io.Reader) error {
 			continue
 		}
 		dir, base := path.Split(name)
-		dir = path.Clean(dir)
-		switch {
-		case base == whiteoutOpaque:
-			if err := removeUnseen(root, dir, seen); err != nil {
-				return err
-			}
-			continue
-		case strings.HasPrefix(base, whiteoutPrefix):
-			if err := root.RemoveAll(path.Join(dir, base[len(whiteoutPrefix):])); err != nil {
-				return fmt.Errorf("whiteout %s: %w", name, err)
-			}
-			continue
-		}
-		created, err := extract(root, name, hdr, tr)
+		rdir, err := res.dir(path.Clean(dir))
 		if err != nil {
 			return fmt.Errorf("extract %s: %w", name, err)
+		}
+		name = path.Join(rdir, base)
+		switch {
+		case base == whiteoutOpaque:
+			if err := removeUnseen(root, rdir, seen); err != nil {
+				return err
+			}
+			res.reset()
+			continue
+		case strings.HasPrefix(base, whiteoutPrefix):
+			if err := root.RemoveAll(path.Join(rdir, base[len(whiteoutPrefix):])); err != nil {
+				return fmt.Errorf("whiteout %s: %w", name, err)
+			}
+			res.reset()
+			continue
+		}
+		if hdr.Typeflag == tar.TypeLink {
+			target, err := cleanPath(hdr.Linkname)
+			if err != nil {
+				return err
+			}
+			tdir, err := res.dir(path.Dir(target))
+			if err != nil {
+				return fmt.Errorf("extract %s: %w", name, err)
+			}
+			hdr.Linkname = path.Join(tdir, path.Base(target))
+		}
+		created, replaced, err := extract(root, name, hdr, tr)
+		if err != nil {
+			return fmt.Errorf("extract %s: %w", name, err)
+		}
+		if replaced || hdr.Typeflag == tar.TypeSymlink {
+			res.reset()
 		}
 		seen[name] = true
 		if created && hdr.Typeflag == tar.TypeDir {
@@ -152,10 +173,10 @@ func cleanPath(name string) (string, error) {
 }
 
 // extract creates one entry. created is false for entries that are skipped.
-func extract(root *os.Root, name string, hdr *tar.Header, r io.Reader) (created bool, err error) {
+func extract(root *os.Root, name string, hdr *tar.Header, r io.Reader) (created, replaced bool, err error) {
 	if dir := path.Dir(name); dir != "." {
 		if err := root.MkdirAll(dir, 0o755); err != nil {
-			return false, err
+			return false, replaced, err
 		}
 	}
 	keepDir := false
@@ -164,59 +185,61 @@ func extract(root *os.Root, name string, hdr *tar.Header, r io.Reader) (created 
 	case err == nil && fi.IsDir() && hdr.Typeflag == tar.TypeDir:
 		keepDir = true
 	case err == nil:
+		replaced = true
 		if err := root.RemoveAll(name); err != nil {
-			return false, err
+			return false, replaced, err
 		}
 	case !errors.Is(err, fs.ErrNotExist):
-		return false, err
+		return false, replaced, err
 	}
 	mode := hdr.FileInfo().Mode()
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		if !keepDir {
 			if err := root.Mkdir(name, 0o700); err != nil {
-				return false, err
+				return false, replaced, err
 			}
 		}
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
-			return false, err
+			return false, replaced, err
 		}
 		_, cerr := io.Copy(f, r)
 		if err := f.Close(); cerr == nil {
 			cerr = err
 		}
 		if cerr != nil {
-			return false, cerr
+			return false, replaced, cerr
 		}
 	case tar.TypeSymlink:
 		if err := root.Symlink(hdr.Linkname, name); err != nil {
-			return false, err
+			return false, replaced, err
 		}
 		_ = lchown(root, name, hdr)
-		return true, nil
+		return true, replaced, nil
 	case tar.TypeLink:
 		target, err := cleanPath(hdr.Linkname)
 		if err != nil {
-			return false, err
+			return false, replaced, err
 		}
-		return true, root.Link(target, name)
+		// ApplyLayer resolved the target's directory already.
+		return true, replaced, root.Link(target, name)
 	default:
 		// Devices, FIFOs and unknown types need privileges or have no
 		// meaning for a root file system held in a plain directory.
-		return false, nil
+		return false, replaced, nil
 	}
 	if err := lchown(root, name, hdr); err != nil {
-		return false, err
+		return false, replaced, err
 	}
 	if err := root.Chmod(name, mode&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)); err != nil {
-		return false, err
+		return false, replaced, err
 	}
 	if hdr.Typeflag != tar.TypeDir {
 		_ = root.Chtimes(name, accessTime(hdr), hdr.ModTime)
 	}
-	return true, nil
+	return true, replaced, nil
 }
 
 // lchown sets the entry's owner; without the privilege to do so (rootless)

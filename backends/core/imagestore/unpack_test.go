@@ -94,17 +94,29 @@ func TestApplyLayerWhiteouts(t *testing.T) {
 	}
 }
 
-func TestApplyLayerRefusesEscapes(t *testing.T) {
+// TestApplyLayerConfined checks that no layer writes outside the root:
+// ".." names are refused, as dockerd refuses them; symbolic links resolve
+// as inside the container (chroot semantics), so they cannot lead out.
+func TestApplyLayerConfined(t *testing.T) {
 	tests := []struct {
 		name    string
 		entries []entry
+		want    []string // the root's tree; nil when the layer is refused
 	}{
-		{"dotdot", []entry{{Name: "../escaped", Body: "x"}}},
-		{"dotdot inside", []entry{{Name: "a/../../escaped", Body: "x"}}},
-		{"absolute symlink parent", []entry{{Name: "l", Type: tar.TypeSymlink, Linkname: "/"}, {Name: "l/escaped", Body: "x"}}},
-		{"relative symlink parent", []entry{{Name: "l", Type: tar.TypeSymlink, Linkname: "../.."}, {Name: "l/escaped", Body: "x"}}},
-		{"hardlink out", []entry{{Name: "h", Type: tar.TypeLink, Linkname: "../outside/secret"}}},
-		{"whiteout through symlink", []entry{{Name: "l", Type: tar.TypeSymlink, Linkname: "../outside"}, {Name: "l/.wh.secret"}}},
+		{"dotdot", []entry{{Name: "../escaped", Body: "x"}}, nil},
+		{"dotdot inside", []entry{{Name: "a/../../escaped", Body: "x"}}, nil},
+		{"hardlink out", []entry{{Name: "h", Type: tar.TypeLink, Linkname: "../outside/secret"}}, nil},
+		{"absolute symlink parent", []entry{{Name: "l", Type: tar.TypeSymlink, Linkname: "/"}, {Name: "l/inside", Body: "x"}},
+			[]string{"inside = x", "l -> /"}},
+		{"relative symlink parent", []entry{{Name: "l", Type: tar.TypeSymlink, Linkname: "../.."}, {Name: "l/inside", Body: "x"}},
+			[]string{"inside = x", "l -> ../.."}},
+		{"absolute directory link", []entry{{Name: "usr/lib/", Type: tar.TypeDir}, {Name: "lib", Type: tar.TypeSymlink, Linkname: "/usr/lib"}, {Name: "lib/x.so", Body: "so"}},
+			[]string{"lib -> /usr/lib", "usr/", "usr/lib/", "usr/lib/x.so = so"}},
+		{"hardlink through link", []entry{{Name: "d/", Type: tar.TypeDir}, {Name: "d/f", Body: "f"}, {Name: "l", Type: tar.TypeSymlink, Linkname: "/d"}, {Name: "h", Type: tar.TypeLink, Linkname: "l/f"}},
+			[]string{"d/", "d/f = f", "h = f", "l -> /d"}},
+		{"whiteout through symlink", []entry{{Name: "l", Type: tar.TypeSymlink, Linkname: "../outside"}, {Name: "l/.wh.secret"}},
+			[]string{"l -> ../outside"}},
+		{"link loop", []entry{{Name: "a", Type: tar.TypeSymlink, Linkname: "b"}, {Name: "b", Type: tar.TypeSymlink, Linkname: "a"}, {Name: "a/x", Body: "x"}}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,8 +129,17 @@ func TestApplyLayerRefusesEscapes(t *testing.T) {
 				}
 			}
 			mustWrite(t, filepath.Join(outside, "secret"), "secret")
-			if err := apply(t, dir, imagestoretest.Tar(t, tc.entries...)); err == nil {
+			err := apply(t, dir, imagestoretest.Tar(t, tc.entries...))
+			if tc.want == nil && err == nil {
 				t.Errorf("ApplyLayer accepted an escaping layer")
+			}
+			if tc.want != nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := tree(t, dir); !slices.Equal(got, tc.want) {
+					t.Errorf("tree = %q, want %q", got, tc.want)
+				}
 			}
 			assertOutsideIntact(t, top)
 		})
