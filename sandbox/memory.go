@@ -17,6 +17,8 @@ type linearMemory struct {
 	buf  []byte
 	max  uint64
 	size uint64
+	// image is copied in when the memory is first sized.
+	image []byte
 }
 
 // account records that the memory now has size bytes.
@@ -39,6 +41,10 @@ func (m *sliceMemory) Reallocate(size uint64) []byte {
 		m.buf = nb
 	}
 	m.buf = m.buf[:size]
+	if m.size == 0 && m.image != nil {
+		copy(m.buf, m.image)
+		m.image = nil
+	}
 	m.account(size)
 	return m.buf
 }

@@ -68,12 +68,12 @@ func (pool *memoryPool) close() {
 
 // newLinearMemory returns a wasm memory in a reserved mapping: growing
 // never copies, and the mapping is recycled when the instance ends.
-func (pool *memoryPool) newLinearMemory(p *Process, capacity, maxBytes uint64) linearMemoryIface {
+func (pool *memoryPool) newLinearMemory(p *Process, image []byte, capacity, maxBytes uint64) linearMemoryIface {
 	m := pool.get(maxBytes)
 	if m == nil || maxBytes == 0 {
-		return &sliceMemory{linearMemory{used: &p.mem, buf: make([]byte, 0, capacity), max: maxBytes}}
+		return &sliceMemory{linearMemory{used: &p.mem, buf: make([]byte, 0, capacity), max: maxBytes, image: image}}
 	}
-	return &mmapMemory{linearMemory: linearMemory{used: &p.mem, buf: m.buf[:0], max: maxBytes}, m: m, pool: pool}
+	return &mmapMemory{linearMemory: linearMemory{used: &p.mem, buf: m.buf[:0], max: maxBytes, image: image}, m: m, pool: pool}
 }
 
 // mmapMemory is a linearMemory in a pooled mapping.
@@ -97,6 +97,10 @@ func (m *mmapMemory) Reallocate(size uint64) []byte {
 	}
 	m.m.dirty = max(m.m.dirty, size)
 	m.buf = m.m.buf[:size]
+	if m.size == 0 && m.image != nil {
+		copy(m.buf, m.image)
+		m.image = nil
+	}
 	m.account(size)
 	return m.buf
 }

@@ -36,6 +36,9 @@ type Runtime struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	memory   memoryPool
+	// image is the toolbox's initial memory when its data segments were
+	// moved out of the module (see stripData); nil otherwise.
+	image []byte
 }
 
 // New compiles the toolbox (or loads it from the cache in opts.CacheDir).
@@ -57,12 +60,16 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: wasi: %w", err)
 	}
-	compiled, err := rt.CompileModule(ctx, tb.Module())
+	mod, image, err := stripData(tb.Module())
+	if err != nil {
+		mod, image = tb.Module(), nil
+	}
+	compiled, err := rt.CompileModule(ctx, mod)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile toolbox: %w", err)
 	}
-	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled}, nil
+	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image}, nil
 }
 
 // Close releases the compiled toolbox. Containers must be closed first.

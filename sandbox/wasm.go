@@ -43,7 +43,7 @@ func (r *Runtime) runApplet(c *Container, p *Process, name string, args []string
 		cfg = cfg.WithEnv(k, v)
 	}
 	ctx = experimental.WithMemoryAllocator(ctx, experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
-		return r.memory.newLinearMemory(p, capacity, max)
+		return r.memory.newLinearMemory(p, r.image, capacity, max)
 	}))
 	p.running(true)
 	mod, err := r.rt.InstantiateModule(ctx, r.compiled, cfg)
