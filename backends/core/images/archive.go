@@ -2,14 +2,28 @@ package images
 
 import (
 	"net/http"
+	"sync"
+
+	"github.com/sockerless/sockerless/backends/core/imagestore"
 )
 
 // load is POST /images/load (docker load). Its status is always 200:
 // dockerd reports failures in the JSON stream.
+// Layer progress is sent unless quiet (the default, as in dockerd).
 func (h handlers) load(w http.ResponseWriter, r *http.Request) error {
+	quiet := boolValueOrDefault(r, "quiet", true)
 	st := newStream(w)
 	st.begin()
-	if err := h.s.Load(r.Context(), r.Body, st.line); err != nil {
+	progress := progressReporter(st, &sync.Mutex{})
+	report := func(p imagestore.Progress) {
+		switch {
+		case p.Line != "":
+			st.line(p.Line)
+		case !quiet:
+			progress(p)
+		}
+	}
+	if err := h.s.Load(r.Context(), r.Body, report); err != nil {
 		st.fail(r, err)
 	}
 	return nil

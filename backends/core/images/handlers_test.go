@@ -245,6 +245,16 @@ func TestSaveLoad(t *testing.T) {
 	if err != nil || got.ID != id {
 		t.Fatalf("loaded image: %+v, %v", got.InspectResponse, err)
 	}
+	loud := newEnv(t, "")
+	lr, err = loud.cli.ImageLoad(t.Context(), bytes.NewReader(archive), client.ImageLoadWithQuiet(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ = io.ReadAll(lr)
+	lr.Close()
+	if !strings.Contains(string(out), `"status":"Loading layer","progressDetail":{"current":`) || !strings.HasSuffix(string(out), "{\"stream\":\"Loaded image: bb:1\\n\"}\r\n") {
+		t.Errorf("load without quiet answered %q", out)
+	}
 	lr, err = dst.cli.ImageLoad(t.Context(), strings.NewReader("garbage"))
 	if err != nil {
 		t.Fatal(err)

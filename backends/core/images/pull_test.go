@@ -2,6 +2,7 @@ package images_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -58,7 +59,13 @@ func newRegistry(t *testing.T, user, pass string) *testRegistry {
 // busyboxImage is the busybox root file system as a registry image.
 func busyboxImage(t *testing.T, arch string, cmd ...string) v1.Image {
 	t.Helper()
-	data := imagestoretest.RootFS(t)
+	// Compressed once here: given a tar, go-containerregistry would
+	// compress it again for every digest, size and upload.
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw.Write(imagestoretest.RootFS(t))
+	zw.Close()
+	data := gz.Bytes()
 	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,11 @@ import (
 func load(t *testing.T, s *imagestore.Store, archive []byte) ([]string, error) {
 	t.Helper()
 	var msgs []string
-	err := s.Load(t.Context(), bytes.NewReader(archive), func(m string) { msgs = append(msgs, m) })
+	err := s.Load(t.Context(), bytes.NewReader(archive), func(p imagestore.Progress) {
+		if p.Line != "" {
+			msgs = append(msgs, p.Line)
+		}
+	})
 	return msgs, err
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"time"
 
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
@@ -20,8 +21,9 @@ import (
 
 // Load adds the images of a docker save tar (plain or compressed) to the
 // store: dockerd's manifest.json format, or a bare OCI image layout
-// (index.json). report receives dockerd's messages ("Loaded image: x:y").
-func (s *Store) Load(ctx context.Context, r io.Reader, report func(msg string)) error {
+// (index.json). report receives dockerd's messages: lines ("Loaded image:
+// x:y") and the "Loading layer" progress of layers the store lacked.
+func (s *Store) Load(ctx context.Context, r io.Reader, report func(Progress)) error {
 	tmp, err := os.MkdirTemp(s.dir, ".tmp-load-")
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
@@ -100,7 +102,7 @@ func extractArchive(ctx context.Context, root *os.Root, r io.Reader) error {
 }
 
 // loadItem loads one manifest.json entry.
-func (s *Store) loadItem(ctx context.Context, root *os.Root, it manifestItem, report func(string)) error {
+func (s *Store) loadItem(ctx context.Context, root *os.Root, it manifestItem, report func(Progress)) error {
 	config, err := readArchiveFile(root, it.Config)
 	if err != nil {
 		return err
@@ -122,7 +124,7 @@ func (s *Store) loadItem(ctx context.Context, root *os.Root, it manifestItem, re
 
 // loadOCI loads the image (or, for an index, the image of our platform)
 // of an OCI layout descriptor.
-func (s *Store) loadOCI(ctx context.Context, root *os.Root, d ocispec.Descriptor, report func(string)) error {
+func (s *Store) loadOCI(ctx context.Context, root *os.Root, d ocispec.Descriptor, report func(Progress)) error {
 	raw, err := readArchiveFile(root, blobName(string(d.Digest)))
 	if err != nil {
 		return err
@@ -169,7 +171,7 @@ func (s *Store) loadOCI(ctx context.Context, root *os.Root, d ocispec.Descriptor
 
 // loadImage stores the layers (at URLs[0] inside root), the manifest (when
 // manifest.Data is set), config and references of one image.
-func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, layers []ocispec.Descriptor, refs []reference.Named, manifest ocispec.Descriptor, report func(string)) error {
+func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, layers []ocispec.Descriptor, refs []reference.Named, manifest ocispec.Descriptor, report func(Progress)) error {
 	var cfg configJSON
 	if err := json.Unmarshal(config, &cfg); err != nil {
 		return errdefs.ErrInvalidArgument.WithMessage("invalid image config: " + err.Error())
@@ -180,18 +182,19 @@ func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, lay
 	n := &newImage{config: config, refs: refs}
 	defer n.release()
 	for i, l := range layers {
-		f, err := root.Open(l.URLs[0])
-		if err != nil {
-			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid image archive: layer %s: %v", l.URLs[0], err))
+		diffID := string(cfg.RootFS.DiffIDs[i])
+		if known, unpin, ok := s.reuseLayer(diffID, string(l.Digest), manifest.Data == nil); ok {
+			n.unpins = append(n.unpins, unpin)
+			n.rec.Layers = append(n.rec.Layers, known)
+			continue
 		}
-		layer, unpin, err := s.storeLayerBlob(ctx, f, string(l.Digest), l.MediaType)
-		f.Close()
+		layer, unpin, err := s.loadLayer(ctx, root, l, shortID(diffID), report)
 		if err != nil {
 			return err
 		}
 		n.unpins = append(n.unpins, unpin)
-		if want := string(cfg.RootFS.DiffIDs[i]); layer.DiffID != want {
-			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid diffID for layer %d: expected %q, got %q", i, want, layer.DiffID))
+		if layer.DiffID != diffID {
+			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid diffID for layer %d: expected %q, got %q", i, diffID, layer.DiffID))
 		}
 		n.rec.Layers = append(n.rec.Layers, layer)
 	}
@@ -207,7 +210,7 @@ func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, lay
 	s.mu.RLock()
 	for _, r := range refs {
 		if old, ok := s.refs[r.String()]; ok && old != id {
-			report(fmt.Sprintf("The image %s already exists, renaming the old one with ID %s to empty string", reference.FamiliarString(r), old))
+			report(Progress{Line: fmt.Sprintf("The image %s already exists, renaming the old one with ID %s to empty string", reference.FamiliarString(r), old)})
 		}
 	}
 	s.mu.RUnlock()
@@ -217,12 +220,46 @@ func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, lay
 	}
 	s.publish(ctx, events.ActionLoad, img.ID, img.ID, img.Config.Config.Labels)
 	if len(refs) == 0 {
-		report("Loaded image ID: " + img.ID)
+		report(Progress{Line: "Loaded image ID: " + img.ID})
 	}
 	for _, r := range refs {
-		report("Loaded image: " + reference.FamiliarString(r))
+		report(Progress{Line: "Loaded image: " + reference.FamiliarString(r)})
 	}
 	return nil
+}
+
+// reuseLayer returns a stored layer with the same blob digest, or (when
+// byDiffID, for archives without a manifest to keep) the same diff ID, as
+// dockerd skips layers it has.
+func (s *Store) reuseLayer(diffID, digest string, byDiffID bool) (Layer, func(), bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, e := range s.images {
+		for _, l := range e.rec.Layers {
+			if l.DiffID == diffID && (l.Digest == digest || byDiffID) {
+				return l, s.blobs.pin(l.Digest), true
+			}
+		}
+	}
+	return Layer{}, nil, false
+}
+
+// loadLayer stores the layer file at l.URLs[0], reporting dockerd's
+// "Loading layer" progress under the short diff ID.
+func (s *Store) loadLayer(ctx context.Context, root *os.Root, l ocispec.Descriptor, short string, report func(Progress)) (Layer, func(), error) {
+	f, err := root.Open(l.URLs[0])
+	if err != nil {
+		return Layer{}, nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid image archive: layer %s: %v", l.URLs[0], err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Layer{}, nil, err
+	}
+	pr := &progressReader{r: f, total: fi.Size(), every: 100 * time.Millisecond, report: func(n int64) {
+		report(Progress{ID: short, Status: "Loading layer", Layer: true, Current: n, Total: fi.Size()})
+	}}
+	return s.storeLayerBlob(ctx, pr, string(l.Digest), l.MediaType)
 }
 
 func readArchiveFile(root *os.Root, name string) ([]byte, error) {

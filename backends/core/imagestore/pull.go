@@ -28,11 +28,13 @@ type PullOptions struct {
 	Auth registrytypes.AuthConfig
 }
 
-// Progress is one step of a pull, reported in dockerd's terms: ID is the
+// Progress is one step of a pull, push or load, reported in dockerd's terms: ID is the
 // tag ("Pulling from"), a short layer digest, or empty for the final lines.
 type Progress struct {
 	ID     string
 	Status string
+	// Line is a message of its own ({"stream": line}), as docker load sends.
+	Line string
 	// Layer is set for per-layer lines, which carry progressDetail.
 	Layer          bool
 	Current, Total int64
