@@ -120,3 +120,10 @@ func (b *Bus) Close() {
 		close(s.c)
 	}
 }
+
+// Subscribers counts the live subscriptions, for /info's NEventsListener.
+func (b *Bus) Subscribers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs)
+}

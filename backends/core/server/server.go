@@ -7,13 +7,29 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"net/http"
+	"path/filepath"
 
 	"github.com/rs/zerolog"
 
 	"github.com/sockerless/sockerless/api/driver"
-	"github.com/sockerless/sockerless/api/httpx"
+	"github.com/sockerless/sockerless/backends/core/engine"
+	"github.com/sockerless/sockerless/backends/core/events"
+	"github.com/sockerless/sockerless/backends/core/imagestore"
+	"github.com/sockerless/sockerless/backends/core/networks"
+	"github.com/sockerless/sockerless/backends/core/store"
+	"github.com/sockerless/sockerless/backends/core/streams"
 )
+
+// Version is the backend core's version, reported by /info and
+// /internal/v1/info. Release builds set it with -ldflags -X.
+var Version = "0.1.0-dev"
+
+// GitCommit is the commit the backend was built from, set with -ldflags -X.
+var GitCommit = ""
 
 // Options configure [Open].
 type Options struct {
@@ -25,21 +41,84 @@ type Options struct {
 
 // Core is an opened backend core.
 type Core struct {
-	handler http.Handler
+	Engine   *engine.Engine
+	Images   *imagestore.Store
+	Networks *networks.Manager
+	Events   *events.Bus
+	tracker  *streams.Tracker
+	handler  http.Handler
 }
 
-// Open opens the stores under opts.DataDir and builds the core.
+// Open opens the stores under opts.DataDir (state/ for records,
+// containers/ for root file systems and logs, images/ for the image
+// store) and builds the core. Containers that were running when the
+// daemon last died are recovered here.
 func Open(ctx context.Context, opts Options) (*Core, error) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", httpx.NotFound)
-	return &Core{handler: mux}, nil
+	if opts.Token == "" {
+		return nil, errors.New("server: empty token")
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	st, err := store.Open(filepath.Join(opts.DataDir, "state"))
+	if err != nil {
+		return nil, err
+	}
+	id, err := daemonID(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	bus := events.New()
+	nets, err := networks.Open(ctx, st, opts.Driver.Name)
+	if err != nil {
+		return nil, err
+	}
+	var eng *engine.Engine
+	images, err := imagestore.Open(ctx, filepath.Join(opts.DataDir, "images"), imagestore.Options{
+		UsedBy:  func(imageID string) []string { return eng.UsedBy(imageID) },
+		Running: func(id string) bool { return eng.IsRunning(id) },
+		Events:  bus,
+	})
+	if err != nil {
+		return nil, err
+	}
+	eng, err = engine.Open(ctx, engine.Options{Dir: filepath.Join(opts.DataDir, "containers"), Store: st,
+		Driver: opts.Driver, Images: images, Networks: nets, Events: bus, Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	c := &Core{Engine: eng, Images: images, Networks: nets, Events: bus, tracker: streams.NewTracker()}
+	c.handler = NewHandler(HandlerOptions{
+		Engine: eng, Images: images, Networks: nets, Events: bus, Tracker: c.tracker,
+		Token: opts.Token, Logger: opts.Logger, DataDir: opts.DataDir, ID: id,
+	})
+	return c, nil
 }
 
 // Handler serves the internal API.
 func (c *Core) Handler() http.Handler { return c.handler }
 
-// CloseStreams ends every hijacked attach and exec stream.
-func (c *Core) CloseStreams() {}
+// CloseStreams ends every hijacked attach and exec stream; register it
+// with http.Server.RegisterOnShutdown.
+func (c *Core) CloseStreams() { c.tracker.CloseAll() }
 
-// Close stops background work and closes the stores.
-func (c *Core) Close() error { return nil }
+// Close stops the running containers, as dockerd does at shutdown, and
+// the event bus.
+func (c *Core) Close() error {
+	err := c.Engine.Close()
+	c.Events.Close()
+	return err
+}
+
+// daemonID returns the daemon's persistent ID, creating it on first start.
+func daemonID(dir string) (string, error) {
+	p := filepath.Join(dir, "engine-id")
+	if b, err := os.ReadFile(p); err == nil && len(b) > 0 {
+		return string(b), nil
+	}
+	id := networks.NewID()
+	if err := store.WriteFileAtomic(p, []byte(id), 0o600); err != nil {
+		return "", err
+	}
+	return id, nil
+}

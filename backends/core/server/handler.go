@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/image"
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/hlog"
+
+	"github.com/sockerless/sockerless/api/backendapi"
+	"github.com/sockerless/sockerless/api/httpx"
+	"github.com/sockerless/sockerless/backends/core/containers"
+	"github.com/sockerless/sockerless/backends/core/engine"
+	"github.com/sockerless/sockerless/backends/core/events"
+	"github.com/sockerless/sockerless/backends/core/execs"
+	"github.com/sockerless/sockerless/backends/core/images"
+	"github.com/sockerless/sockerless/backends/core/imagestore"
+	"github.com/sockerless/sockerless/backends/core/networks"
+	"github.com/sockerless/sockerless/backends/core/streams"
+	"github.com/sockerless/sockerless/backends/core/system"
+)
+
+// HandlerOptions are the parts [NewHandler] serves.
+type HandlerOptions struct {
+	Engine *engine.Engine
+	// Images may be nil in tests that need no image routes.
+	Images   *imagestore.Store
+	Networks *networks.Manager
+	Events   *events.Bus
+	Tracker  *streams.Tracker
+	Token    string
+	Logger   zerolog.Logger
+	DataDir  string
+	ID       string
+}
+
+// NewHandler registers every resource of the internal API in one place,
+// behind the token check, with request IDs, access logs and a recover
+// that turns a panic into a 500.
+func NewHandler(o HandlerOptions) http.Handler {
+	mux := http.NewServeMux()
+	containers.Register(mux, o.Engine, o.Tracker)
+	execs.Register(mux, o.Engine, o.Tracker)
+	networks.Register(mux, o.Networks)
+	var imgs system.Images
+	if o.Images != nil {
+		images.Register(mux, o.Images)
+		imgs = imageSummaries{o.Images, o.Engine}
+	}
+	drv := o.Engine.Driver()
+	system.Register(mux, system.Options{Backend: drv.Name, Version: Version, GitCommit: GitCommit, DataDir: o.DataDir,
+		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events})
+	mux.Handle("/volumes", unsupported(drv.Name, "volumes"))
+	mux.Handle("/volumes/", unsupported(drv.Name, "volumes"))
+	mux.HandleFunc("GET /volumes", func(w http.ResponseWriter, r *http.Request) {
+		// No volume can exist yet (TODO(#3)): the empty list is the truth.
+		_ = httpx.WriteJSON(w, http.StatusOK, map[string]any{"Volumes": []any{}, "Warnings": []string{}})
+	})
+	mux.HandleFunc("/", httpx.NotFound)
+
+	var h http.Handler = backendapi.RequireToken(o.Token, mux)
+	h = recoverer(h)
+	h = accessLog(h)
+	h = hlog.RequestIDHandler("req_id", "X-Request-Id")(h)
+	return hlog.NewHandler(o.Logger)(h)
+}
+
+func unsupported(backend, what string) http.Handler {
+	return httpx.API(func(w http.ResponseWriter, r *http.Request) error {
+		return errdefs.ErrNotImplemented.WithMessage(what + " are not supported by the " + backend + " backend yet")
+	})
+}
+
+// recoverer answers 500 for a handler that panics, logging the stack.
+func recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil || v == http.ErrAbortHandler {
+				if v != nil {
+					panic(v)
+				}
+				return
+			}
+			zerolog.Ctx(r.Context()).Error().Interface("panic", v).Bytes("stack", debug.Stack()).
+				Str("method", r.Method).Str("path", r.URL.Path).Msg("handler panicked")
+			httpx.WriteError(w, r, errdefs.ErrInternal.WithMessage("internal server error"))
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// accessLog logs each request at debug level.
+func accessLog(next http.Handler) http.Handler {
+	return hlog.AccessHandler(func(r *http.Request, status, size int, d time.Duration) {
+		hlog.FromRequest(r).Debug().Str("method", r.Method).Str("path", r.URL.Path).Int("status", status).
+			Int("size", size).Dur("duration", d).Msg("request")
+	})(next)
+}
+
+// imageSummaries lists the store's images for /info and /system/df.
+type imageSummaries struct {
+	s *imagestore.Store
+	e *engine.Engine
+}
+
+func (i imageSummaries) Summaries(ctx context.Context) []image.Summary {
+	var out []image.Summary
+	for _, img := range i.s.List(ctx) {
+		out = append(out, image.Summary{ID: img.ID, RepoTags: img.RepoTags, RepoDigests: img.RepoDigests,
+			Created: img.Created.Unix(), Size: img.Size, SharedSize: -1, Labels: img.Config.Config.Labels,
+			Containers: int64(len(i.e.UsedBy(img.ID)))})
+	}
+	return out
+}
