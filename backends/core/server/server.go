@@ -9,8 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"net/http"
+	"os"
 	"path/filepath"
 
 	"github.com/rs/zerolog"

@@ -142,7 +142,10 @@ func TestContainerLifecycle(t *testing.T) {
 	sleeper := f.run(t, "", container.Config{Cmd: []string{"sleep"}}, nil)
 	for _, step := range []func() error{
 		func() error { _, err := f.cli.ContainerPause(ctx, sleeper, client.ContainerPauseOptions{}); return err },
-		func() error { _, err := f.cli.ContainerUnpause(ctx, sleeper, client.ContainerUnpauseOptions{}); return err },
+		func() error {
+			_, err := f.cli.ContainerUnpause(ctx, sleeper, client.ContainerUnpauseOptions{})
+			return err
+		},
 		func() error {
 			_, err := f.cli.ContainerResize(ctx, sleeper, client.ContainerResizeOptions{Height: 24, Width: 80})
 			return err
@@ -174,8 +177,14 @@ func TestContainerLifecycle(t *testing.T) {
 			_, err := f.cli.ContainerUpdate(ctx, "sleepy", client.ContainerUpdateOptions{RestartPolicy: &container.RestartPolicy{Name: "unless-stopped"}})
 			return err
 		},
-		func() error { _, err := f.cli.ContainerRestart(ctx, "sleepy", client.ContainerRestartOptions{}); return err },
-		func() error { _, err := f.cli.ContainerKill(ctx, "sleepy", client.ContainerKillOptions{Signal: "TERM"}); return err },
+		func() error {
+			_, err := f.cli.ContainerRestart(ctx, "sleepy", client.ContainerRestartOptions{})
+			return err
+		},
+		func() error {
+			_, err := f.cli.ContainerKill(ctx, "sleepy", client.ContainerKillOptions{Signal: "TERM"})
+			return err
+		},
 	} {
 		if err := step(); err != nil {
 			t.Fatal(err)

@@ -33,10 +33,10 @@ type Images interface {
 // Options configure [Register].
 type Options struct {
 	// Backend is the backend's name ("memory").
-	Backend      string
-	Version      string
-	GitCommit    string
-	DataDir      string
+	Backend   string
+	Version   string
+	GitCommit string
+	DataDir   string
 	// ID identifies this daemon across restarts.
 	ID           string
 	Capabilities driver.Capabilities
