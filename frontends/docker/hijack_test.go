@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,37 @@ func TestCloseStreamsEndsHijacks(t *testing.T) {
 	// The stream ends (EOF or reset) instead of running into the deadline.
 	if _, err := io.ReadAll(res.Reader); err != nil && os.IsTimeout(err) {
 		t.Fatalf("read after close: %v", err)
+	}
+}
+
+// TestUpgradeAnsweredPlainly sends a detached exec start as an upgrade
+// request: the backend answers 200 without upgrading, and the client gets
+// that answer on a connection that stays usable.
+func TestUpgradeAnsweredPlainly(t *testing.T) {
+	fb := backendtest.New(t)
+	srv, _ := newFrontend(t, fb.Addr, backendtest.Token)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	body := `{"Detach":true}`
+	req := "POST /v1.51/exec/e1/start HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\n" +
+		"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	br := bufio.NewReader(conn)
+	for i := range 2 {
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(b) != 0 || resp.Header.Get("Api-Version") != "1.51" {
+			t.Fatalf("request %d: %s %q %v", i, resp.Status, b, resp.Header)
+		}
 	}
 }
