@@ -5,12 +5,12 @@ import "strings"
 // hostOnly are commands that run other commands or need the host's view of
 // the filesystem, so they cannot be WASI applets: WASI preview1 cannot spawn
 // processes, and it has no file permissions or owners.
-var hostOnly = []string{"chgrp", "chmod", "chown", "nice", "nohup", "timeout", "which", "xargs"}
+var hostOnly = []string{"chgrp", "chmod", "chown", "kill", "nice", "nohup", "timeout", "which", "xargs"}
 
 // HostCommands returns the sorted names of the commands the runtime must
 // implement in its host shell because no applet can: xargs, timeout, nice,
-// nohup and which run or look up other commands; chmod, chown and chgrp
-// change metadata WASI cannot express. "env CMD" and "find ... -exec" are
+// nohup and which run or look up other commands; kill signals processes;
+// chmod, chown and chgrp change metadata WASI cannot express. "env CMD" and "find ... -exec" are
 // host commands too, but only in that form; see [NeedsHost].
 func HostCommands() []string {
 	return append([]string(nil), hostOnly...)

@@ -5,11 +5,11 @@ package toolbox
 // names are the applets of toolbox.wasm, sorted; TestNames keeps them in sync.
 var names = []string{
 	"[", "awk", "base64", "basename", "cat", "cmp", "cp", "cut",
-	"date", "diff", "dirname", "du", "echo", "egrep", "env", "expr",
-	"false", "fgrep", "find", "grep", "groups", "gunzip", "gzip", "head",
-	"hostname", "id", "ln", "ls", "md5sum", "mkdir", "mktemp", "mv",
-	"nproc", "printenv", "printf", "ps", "pwd", "readlink", "realpath", "rm",
-	"rmdir", "sed", "seq", "sha1sum", "sha256sum", "sha512sum", "sleep", "sort",
-	"stat", "tail", "tar", "tee", "test", "touch", "tr", "true",
-	"uname", "uniq", "wc", "whoami", "yes", "zcat",
+	"date", "df", "diff", "dirname", "du", "echo", "egrep", "env",
+	"expr", "false", "fgrep", "find", "grep", "groups", "gunzip", "gzip",
+	"head", "hostname", "id", "ln", "ls", "md5sum", "mkdir", "mktemp",
+	"mv", "nproc", "printenv", "printf", "ps", "pwd", "readlink", "realpath",
+	"rm", "rmdir", "sed", "seq", "sha1sum", "sha256sum", "sha512sum", "sleep",
+	"sort", "stat", "tail", "tar", "tee", "test", "touch", "tr",
+	"true", "uname", "uniq", "wc", "whoami", "yes", "zcat",
 }

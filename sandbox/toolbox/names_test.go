@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -16,19 +17,29 @@ import (
 
 var update = flag.Bool("update", false, "rewrite names.go from toolbox.wasm --list")
 
+// compiled is the toolbox compiled once for the package's tests.
+var compiled = sync.OnceValues(func() (wazero.Runtime, wazero.CompiledModule) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	wasi_snapshot_preview1.MustInstantiate(ctx, rt)
+	mod, err := rt.CompileModule(ctx, Module())
+	if err != nil {
+		panic(err)
+	}
+	return rt, mod
+})
+
 // runModule runs the toolbox with args and returns stdout, stderr and the
 // exit code.
 func runModule(t *testing.T, stdin string, args ...string) (string, string, uint32) {
 	t.Helper()
 	ctx := context.Background()
-	rt := wazero.NewRuntime(ctx)
-	defer rt.Close(ctx)
-	wasi_snapshot_preview1.MustInstantiate(ctx, rt)
+	rt, compiledMod := compiled()
 	var out, errb bytes.Buffer
 	cfg := wazero.NewModuleConfig().WithArgs(args...).WithStdout(&out).WithStderr(&errb).
 		WithStdin(strings.NewReader(stdin)).WithEnv("PWD", "/").
-		WithFSConfig(wazero.NewFSConfig().WithDirMount(t.TempDir(), "/"))
-	mod, err := rt.InstantiateWithConfig(ctx, Module(), cfg)
+		WithFSConfig(wazero.NewFSConfig().WithDirMount(t.TempDir(), "/")).WithName("")
+	mod, err := rt.InstantiateModule(ctx, compiledMod, cfg)
 	code := uint32(0)
 	if err != nil {
 		var ee interface{ ExitCode() uint32 }

@@ -6,8 +6,10 @@
 //
 // -exec, -execdir, -ok and -okdir run commands, which WASI cannot: the
 // sandbox's host shell rewrites each into "-sockerless-exec N" (see
-// sandbox/toolbox.RunFind) and this applet then writes a record stream
-// instead of plain output, which the host turns into output and commands.
+// sandbox/find.go) and this applet then writes a record stream instead of
+// plain output: "o" records carry output, "x" records ask the host to run
+// exec N on a path. A record is the kind byte, the payload length in
+// decimal, a newline and the payload.
 package find
 
 import (
