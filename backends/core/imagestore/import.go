@@ -16,6 +16,8 @@ import (
 	"github.com/moby/moby/api/types/events"
 	godigest "github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/sockerless/sockerless/backends/core/imagestore/changes"
 )
 
 // ImportOptions are the parameters of docker import.
@@ -37,7 +39,7 @@ type ImportOptions struct {
 // compressed), as POST /images/create?fromSrc= does.
 func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Image, error) {
 	var cfg dockerspec.DockerOCIImageConfig
-	if err := ApplyChanges(&cfg, opts.Changes); err != nil {
+	if err := changes.Apply(&cfg, opts.Changes); err != nil {
 		return Image{}, err
 	}
 	layer, unpin, err := s.storeLayerTar(ctx, r)

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+
+	"github.com/sockerless/sockerless/backends/core/imagestore/layer"
 )
 
 // storeLayerBlob stores the layer blob r as it comes (compressed or not) and
@@ -19,7 +21,7 @@ func (s *Store) storeLayerBlob(ctx context.Context, r io.Reader, want, mediaType
 	}
 	defer w.cancel()
 	tee := io.TeeReader(r, w)
-	rd, kind, err := decompressKind(tee)
+	rd, kind, err := layer.Decompress(tee)
 	if err != nil {
 		return Layer{}, nil, err
 	}

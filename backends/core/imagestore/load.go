@@ -17,6 +17,8 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/events"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/sockerless/sockerless/backends/core/imagestore/layer"
 )
 
 // Load adds the images of a docker save tar (plain or compressed) to the
@@ -85,7 +87,7 @@ func extractArchive(ctx context.Context, root *os.Root, r io.Reader) error {
 		if err != nil {
 			return errdefs.ErrInvalidArgument.WithMessage("Error processing tar file: " + err.Error())
 		}
-		name, err := cleanPath(hdr.Name)
+		name, err := layer.CleanPath(hdr.Name)
 		if err != nil {
 			return err
 		}
@@ -94,7 +96,7 @@ func extractArchive(ctx context.Context, root *os.Root, r io.Reader) error {
 		}
 		switch hdr.Typeflag {
 		case tar.TypeDir, tar.TypeReg, tar.TypeRegA, tar.TypeSymlink:
-			if _, _, err := extract(root, name, hdr, tr); err != nil {
+			if _, _, err := layer.Extract(root, name, hdr, tr); err != nil {
 				return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("Error processing tar file: %s: %v", name, err))
 			}
 		}
@@ -263,7 +265,7 @@ func (s *Store) loadLayer(ctx context.Context, root *os.Root, l ocispec.Descript
 }
 
 func readArchiveFile(root *os.Root, name string) ([]byte, error) {
-	p, err := cleanPath(name)
+	p, err := layer.CleanPath(name)
 	if err != nil {
 		return nil, err
 	}

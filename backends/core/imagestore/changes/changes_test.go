@@ -1,16 +1,14 @@
-package imagestore_test
+package changes_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/distribution/reference"
 	"github.com/google/go-cmp/cmp"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/sockerless/sockerless/backends/core/imagestore"
+	"github.com/sockerless/sockerless/backends/core/imagestore/changes"
 )
 
 var changeTests = []struct {
@@ -51,7 +49,7 @@ func TestApplyChanges(t *testing.T) {
 	for _, tc := range changeTests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got dockerspec.DockerOCIImageConfig
-			err := imagestore.ApplyChanges(&got, tc.changes)
+			err := changes.Apply(&got, tc.changes)
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -76,39 +74,18 @@ func FuzzApplyChanges(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, change string) {
 		var c dockerspec.DockerOCIImageConfig
-		if err := imagestore.ApplyChanges(&c, []string{change}); err != nil {
+		if err := changes.Apply(&c, []string{change}); err != nil {
 			return
 		}
 		// Applying the same change twice is idempotent for every
 		// instruction but ONBUILD, which appends.
 		again := c
 		again.Env = append([]string(nil), c.Env...)
-		if err := imagestore.ApplyChanges(&again, []string{change}); err != nil {
+		if err := changes.Apply(&again, []string{change}); err != nil {
 			t.Fatalf("second application of %q failed: %v", change, err)
 		}
 		if len(again.Env) != len(c.Env) {
 			t.Fatalf("ENV %q duplicated: %v", change, again.Env)
-		}
-	})
-}
-
-func FuzzResolve(f *testing.F) {
-	for _, s := range []string{"busybox", "busybox:local", "docker.io/library/busybox:local", "sha256:", "sha256:abc", "abc", "a@sha256:00", "BAD", "", "localhost:5000/x:y", "x/y/z@sha256:0000000000000000000000000000000000000000000000000000000000000000"} {
-		f.Add(s)
-	}
-	s := open(f, f.TempDir(), imagestore.Options{})
-	img := importBusybox(f, s, "localhost:5000/x:y")
-	f.Fuzz(func(t *testing.T, ref string) {
-		got, err := s.Resolve(t.Context(), ref)
-		if err != nil {
-			return
-		}
-		// Only the image's tag (however spelled) or its ID resolve.
-		named, perr := reference.ParseNormalizedNamed(ref)
-		byName := perr == nil && reference.TagNameOnly(named).String() == "localhost:5000/x:y"
-		byID := strings.HasPrefix(img.ID, ref) || strings.HasPrefix(img.ID[7:], ref)
-		if got.ID != img.ID || !(byName || byID) {
-			t.Fatalf("Resolve(%q) = %s", ref, got.ID)
 		}
 	})
 }

@@ -1,4 +1,7 @@
-package imagestore
+// Package changes applies Dockerfile instructions to an image
+// configuration, as docker import --change and docker commit --change do
+// (https://docs.docker.com/reference/dockerfile/).
+package changes
 
 import (
 	"encoding/json"
@@ -13,7 +16,7 @@ import (
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 )
 
-// ApplyChanges applies Dockerfile instructions to cfg, as docker import
+// Apply applies Dockerfile instructions to cfg, as docker import
 // --change and docker commit --change do. Only the instructions that change
 // the configuration are valid (dockerd's validCommitCommands); others are
 // Docker's "<cmd> is not a valid change command".
@@ -21,7 +24,7 @@ import (
 // # Notes
 //
 // Variables ($VAR) are not expanded, unlike dockerd's builder.
-func ApplyChanges(cfg *dockerspec.DockerOCIImageConfig, changes []string) error {
+func Apply(cfg *dockerspec.DockerOCIImageConfig, changes []string) error {
 	for _, line := range changes {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
