@@ -1,10 +1,10 @@
 package fileutils
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"strings"
@@ -44,9 +44,8 @@ func Mktemp(e *applet.Env) int {
 	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	for try := 0; try < 100; try++ {
 		r := make([]byte, n)
-		rand.Read(r)
 		for i := range r {
-			r[i] = letters[int(r[i])%len(letters)]
+			r[i] = letters[rand.IntN(len(letters))]
 		}
 		name := tmpl[:len(tmpl)-n] + string(r)
 		var err error
