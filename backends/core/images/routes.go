@@ -16,7 +16,12 @@ import (
 
 // Register adds the /images endpoints of the Docker Engine API to mux.
 func Register(mux *http.ServeMux, s *imagestore.Store) {
-	h := handlers{s: s, client: &http.Client{}}
+	register(mux, s)
+}
+
+// register is Register for any [Backend].
+func register(mux *http.ServeMux, b Backend) {
+	h := handlers{s: b, client: &http.Client{}}
 	mux.Handle("POST /images/create", httpx.API(h.create))
 	mux.Handle("POST /images/load", httpx.API(h.load))
 	mux.Handle("POST /images/prune", httpx.API(h.prune))
@@ -31,7 +36,7 @@ func Register(mux *http.ServeMux, s *imagestore.Store) {
 }
 
 type handlers struct {
-	s      *imagestore.Store
+	s      Backend
 	client *http.Client // downloads import sources
 }
 
