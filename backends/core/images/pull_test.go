@@ -230,6 +230,11 @@ func TestPullPlatform(t *testing.T) {
 	if !errdefs.IsNotFound(err) || !strings.Contains(err.Error(), "no matching manifest for linux/s390x in the manifest list entries") {
 		t.Errorf("pull s390x = %v", err)
 	}
+	reg.push(t, "single:1", arm)
+	_, err = e.pull(t, reg.host+"/single:1", client.ImagePullOptions{Platforms: []ocispec.Platform{{OS: "linux", Architecture: "amd64"}}})
+	if !errdefs.IsNotFound(err) || !strings.Contains(err.Error(), "was found but does not match the specified platform: wanted linux/amd64, actual: linux/arm64") {
+		t.Errorf("pull single-platform image for another platform = %v", err)
+	}
 }
 
 func TestPullErrors(t *testing.T) {

@@ -2,6 +2,7 @@ package imagestore
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -80,6 +81,11 @@ func (s *Store) Pull(ctx context.Context, ref reference.Named, opts PullOptions,
 	if err != nil {
 		return Image{}, err
 	}
+	if opts.Platform.OS != "" && !desc.MediaType.IsIndex() {
+		if err := checkPlatform(ref, img, plat); err != nil {
+			return Image{}, err
+		}
+	}
 	return s.pullImage(ctx, ref, desc.Digest.String(), img, manifest, report)
 }
 
@@ -104,11 +110,30 @@ func pickImage(desc *remote.Descriptor, plat Platform) (v1.Image, v1.Descriptor,
 			return img, m, err
 		}
 	}
-	want := plat.OS + "/" + plat.Architecture
-	if plat.Variant != "" {
-		want += "/" + plat.Variant
+	return nil, v1.Descriptor{}, errdefs.ErrNotFound.WithMessage("no matching manifest for " + platformString(plat) + " in the manifest list entries")
+}
+
+// checkPlatform refuses a single-platform image that is not the platform
+// the client asked for, as dockerd does.
+func checkPlatform(ref reference.Named, img v1.Image, want Platform) error {
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return registry.TranslateError(err, ref)
 	}
-	return nil, v1.Descriptor{}, errdefs.ErrNotFound.WithMessage("no matching manifest for " + want + " in the manifest list entries")
+	got := Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
+	if got.OS == want.OS && got.Architecture == want.Architecture && (want.Variant == "" || got.Variant == want.Variant) {
+		return nil
+	}
+	return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("image with reference %s was found but does not match the specified platform: wanted %s, actual: %s",
+		reference.FamiliarString(ref), platformString(want), platformString(got)))
+}
+
+func platformString(p Platform) string {
+	s := p.OS + "/" + p.Architecture
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
 }
 
 func (s *Store) pullImage(ctx context.Context, ref reference.Named, topDigest string, img v1.Image, mdesc v1.Descriptor, report func(Progress)) (Image, error) {
