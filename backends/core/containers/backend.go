@@ -16,7 +16,7 @@ import (
 
 // Backend is what the container handlers need; *engine.Engine implements it.
 type Backend interface {
-	List(ctx context.Context, opts engine.ListOptions) ([]container.Summary, error)
+	ListJSON(ctx context.Context, opts engine.ListOptions) ([]byte, error)
 	Create(ctx context.Context, opts engine.CreateOptions) (container.CreateResponse, error)
 	Inspect(ctx context.Context, ref string, size bool) (container.InspectResponse, error)
 	Start(ctx context.Context, ref string) error

@@ -24,11 +24,14 @@ func (h handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if limit != nil {
 		opts.Limit = *limit
 	}
-	out, err := h.b.List(r.Context(), opts)
+	out, err := h.b.ListJSON(r.Context(), opts)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, out)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+	return nil
 }
 
 // create answers POST /containers/create (ContainerCreate).

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -29,49 +30,115 @@ var listFilters = []string{"ancestor", "before", "expose", "exited", "health", "
 // List answers GET /containers/json: newest first, running only unless
 // All, a limit or a status filter is given, as dockerd.
 func (e *Engine) List(ctx context.Context, opts ListOptions) ([]container.Summary, error) {
+	items, err := e.list(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]container.Summary, len(items))
+	for i, it := range items {
+		if opts.Size {
+			out[i] = *it.s
+			out[i].SizeRw, out[i].SizeRootFs = e.sizes(ctx, it.c)
+		} else if err := json.Unmarshal(it.json, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ListJSON is [Engine.List] already encoded as a JSON array. Each entry's
+// encoding is cached until its container or its status text changes, so
+// listing many containers costs little more than copying bytes.
+func (e *Engine) ListJSON(ctx context.Context, opts ListOptions) ([]byte, error) {
+	if opts.Size {
+		out, err := e.List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	}
+	items, err := e.list(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	n := 2
+	for _, it := range items {
+		n += len(it.json) + 1
+	}
+	buf := make([]byte, 0, n)
+	buf = append(buf, '[')
+	for i, it := range items {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, it.json...)
+	}
+	return append(buf, ']', '\n'), nil
+}
+
+type listItem struct {
+	created time.Time
+	id      string
+	s       *container.Summary
+	json    []byte
+	c       *Container
+}
+
+func (e *Engine) list(ctx context.Context, opts ListOptions) ([]listItem, error) {
 	m, err := e.matcher(ctx, opts.Filters)
 	if err != nil {
 		return nil, err
 	}
 	all := opts.All || opts.Limit > 0 || opts.Filters.Has("status") || opts.Filters.Has("exited")
 	cs := e.all()
-	type item struct {
-		created time.Time
-		id      string
-		s       container.Summary
-		c       *Container
-	}
-	items := make([]item, 0, len(cs))
+	items := make([]listItem, 0, len(cs))
 	now := e.now()
 	for _, c := range cs {
 		c.mu.Lock()
 		if (all || c.rec.State.running()) && m.match(&c.rec) {
-			items = append(items, item{c.rec.Created, c.rec.ID, e.summary(c, now), c})
+			it := listItem{created: c.rec.Created, id: c.rec.ID, c: c}
+			if opts.Size {
+				s := e.summary(c, now)
+				it.s = &s
+			} else {
+				it.json = e.summaryJSON(c, now)
+			}
+			items = append(items, it)
 		}
 		c.mu.Unlock()
 	}
-	slices.SortFunc(items, func(a, b item) int {
+	slices.SortFunc(items, func(a, b listItem) int {
 		if c := b.created.Compare(a.created); c != 0 {
 			return c
 		}
 		return strings.Compare(a.id, b.id)
 	})
 	if m.before != nil || m.since != nil {
-		items = slices.DeleteFunc(items, func(it item) bool {
+		items = slices.DeleteFunc(items, func(it listItem) bool {
 			return m.before != nil && !it.created.Before(*m.before) || m.since != nil && !it.created.After(*m.since)
 		})
 	}
 	if opts.Limit > 0 && len(items) > opts.Limit {
 		items = items[:opts.Limit]
 	}
-	out := make([]container.Summary, len(items))
-	for i, it := range items {
-		out[i] = it.s
-		if opts.Size {
-			out[i].SizeRw, out[i].SizeRootFs = e.sizes(ctx, it.c)
-		}
+	return items, nil
+}
+
+// summaryJSON returns the encoded list entry of c, from the cache when
+// neither c nor its status text changed; c.mu is held.
+func (e *Engine) summaryJSON(c *Container, now time.Time) []byte {
+	status := statusString(c.rec.State, now)
+	if c.summaryJSON != nil && c.summaryVer == c.ver && c.summaryStatus == status {
+		return c.summaryJSON
 	}
-	return out, nil
+	s := e.summary(c, now)
+	s.Status = status
+	b, err := json.Marshal(s)
+	if err != nil {
+		return []byte("{}")
+	}
+	c.summaryJSON, c.summaryVer, c.summaryStatus = b, c.ver, status
+	return b
 }
 
 type matcher struct {

@@ -79,6 +79,12 @@ type Container struct {
 	canceled bool
 	removing bool
 	execs    map[string]struct{}
+	// ver counts changes of the record; summaryJSON caches the encoded
+	// list entry of version summaryVer with status summaryStatus.
+	ver           uint64
+	summaryVer    uint64
+	summaryStatus string
+	summaryJSON   []byte
 }
 
 func newContainer(r Record) *Container {
@@ -102,6 +108,7 @@ func (c *Container) renewStdin() {
 
 // notify wakes waiters; c.mu must be held.
 func (c *Container) notify() {
+	c.ver++
 	close(c.changed)
 	c.changed = make(chan struct{})
 }
@@ -114,6 +121,7 @@ func (s State) running() bool {
 
 // persist writes c's record; c.mu must be held (or c not yet shared).
 func (e *Engine) persist(c *Container) error {
+	c.ver++
 	if err := e.st.Put(kind, c.rec.ID, &c.rec); err != nil {
 		return fmt.Errorf("record container %s: %w", c.rec.ID, err)
 	}
