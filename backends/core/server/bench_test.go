@@ -3,9 +3,9 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
