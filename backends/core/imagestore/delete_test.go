@@ -1,6 +1,7 @@
 package imagestore_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/moby/moby/api/types/image"
 
 	"github.com/sockerless/sockerless/backends/core/imagestore"
+	"github.com/sockerless/sockerless/backends/core/imagestore/imagestoretest"
 )
 
 // containers is a fake container engine: image ID -> containers, and which run.
@@ -169,8 +171,15 @@ func TestPrune(t *testing.T) {
 	if d := cmp.Diff([]image.DeleteResponse{{Deleted: dangling.ID}}, rep.ImagesDeleted); d != "" {
 		t.Errorf("dangling prune (-want +got):\n%s", d)
 	}
-	if rep.SpaceReclaimed != uint64(dangling.Size) {
-		t.Errorf("reclaimed %d, want %d", rep.SpaceReclaimed, dangling.Size)
+	if rep.SpaceReclaimed != 0 { // the layer is shared with the other images
+		t.Errorf("reclaimed %d, want 0", rep.SpaceReclaimed)
+	}
+	small, err := s.Import(t.Context(), bytes.NewReader(imagestoretest.Tar(t, entry{Name: "hello", Body: "hello"})), imagestore.ImportOptions{Source: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = s.Prune(t.Context(), imagestore.PruneOptions{}); err != nil || rep.SpaceReclaimed != 5 || rep.ImagesDeleted[0].Deleted != small.ID {
+		t.Errorf("prune of an image with its own layer = %+v, %v", rep, err)
 	}
 	rep, err = s.Prune(t.Context(), imagestore.PruneOptions{All: true})
 	if err != nil {

@@ -49,7 +49,7 @@ func (s *Store) Prune(ctx context.Context, opts PruneOptions) (image.PruneReport
 			report.ImagesDeleted = append(report.ImagesDeleted, recs...)
 			for _, r := range recs {
 				if r.Deleted == img.ID {
-					reclaimed += img.Size
+					reclaimed += s.freed(img.Layers)
 				}
 			}
 		}
@@ -64,4 +64,16 @@ func (s *Store) Prune(ctx context.Context, opts PruneOptions) (image.PruneReport
 		})
 	}
 	return report, nil
+}
+
+// freed is the size of the layers of a deleted image that no other image
+// shares, the space dockerd reports as reclaimed.
+func (s *Store) freed(layers []Layer) int64 {
+	var n int64
+	for _, l := range layers {
+		if _, shared := s.knownLayer(l.Digest); !shared {
+			n += l.Unpacked
+		}
+	}
+	return n
 }
