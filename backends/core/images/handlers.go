@@ -43,8 +43,13 @@ func (h handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	all := h.s.List(ctx)
+	var shared map[string]int
+	if apiAtLeast(r, "1.42") && boolValue(r, "shared-size") {
+		shared = layerUsers(all)
+	}
 	out := []summary{}
-	for _, img := range h.s.List(ctx) {
+	for _, img := range all {
 		if !before.IsZero() && !img.Created.Before(before) || !since.IsZero() && !img.Created.After(since) {
 			continue
 		}
@@ -62,9 +67,29 @@ func (h handlers) list(w http.ResponseWriter, r *http.Request) error {
 		} else if danglingOnly && len(tags) > 0 {
 			continue
 		}
-		out = append(out, h.summaryOf(r, img, tags, digests))
+		sum := h.summaryOf(r, img, tags, digests)
+		if shared != nil {
+			sum.SharedSize = 0
+			for _, l := range img.Layers {
+				if shared[l.Digest] > 1 {
+					sum.SharedSize += l.Unpacked
+				}
+			}
+		}
+		out = append(out, sum)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// layerUsers counts the images using each layer blob.
+func layerUsers(imgs []imagestore.Image) map[string]int {
+	n := map[string]int{}
+	for _, img := range imgs {
+		for _, l := range img.Layers {
+			n[l.Digest]++
+		}
+	}
+	return n
 }
 
 // timeBounds reads the before, since and until filters.

@@ -139,6 +139,10 @@ func TestListFilters(t *testing.T) {
 			}
 		})
 	}
+	res, err := e.cli.ImageList(t.Context(), client.ImageListOptions{SharedSize: true})
+	if err != nil || len(res.Items) != 3 || res.Items[0].SharedSize != imagestoretest.RootFSSize(t) {
+		t.Errorf("shared size: %+v, %v", res.Items, err)
+	}
 	for _, bad := range []string{`{"nope":{"x":true}}`, `{"dangling":{"maybe":true}}`, `[`} {
 		status, body := e.raw(t, "GET", "/v1.51/images/json?filters="+bad, nil)
 		if status != 400 || !strings.Contains(body, "invalid filter") {
