@@ -17,7 +17,7 @@ type builtinFunc func(c *Container, p *Process, args []string, pe *procEnv) int
 
 // builtinNames are the host-side commands; see [Container.runBuiltin].
 var builtinNames = []string{"chgrp", "chmod", "chown", "env", "kill", "nice", "nohup", "timeout", "which", "xargs",
-	"sockerless:command-v", "sockerless:type", "sockerless:kill"}
+	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail"}
 
 // isBuiltin reports whether name is a host-side command.
 func isBuiltin(name string) bool { return slices.Contains(builtinNames, name) }
@@ -41,6 +41,10 @@ func (c *Container) runBuiltin(p *Process, name string, args []string, pe *procE
 		return builtinWhich(c, p, args, pe)
 	case "xargs":
 		return builtinXargs(c, p, args, pe)
+	case "sockerless:fail": // sockerless:fail STATUS MESSAGE, from the call handler
+		fmt.Fprint(pe.stderr, args[2])
+		code, _ := strconv.Atoi(args[1])
+		return code
 	}
 	fmt.Fprintf(pe.stderr, "%s: applet not found\n", name)
 	return exitNotFound
@@ -194,6 +198,9 @@ func builtinWhich(c *Container, _ *Process, args []string, pe *procEnv) int {
 		switch {
 		case found == "":
 			code = 1
+			if args[0] != "which" {
+				code = exitNotFound // busybox ash's command -v and type
+			}
 			if args[0] == "sockerless:type" {
 				fmt.Fprintf(pe.stderr, "sh: type: %s: not found\n", name)
 			}

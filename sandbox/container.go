@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"mvdan.cc/sh/v3/interp"
+
 	"github.com/sockerless/sockerless/sandbox/rootfs"
 )
 
@@ -41,6 +43,13 @@ type Container struct {
 	closed  bool
 	wg      sync.WaitGroup
 	cpuDone time.Duration // CPU time of the processes that ended
+	killed  map[jobKey]*killedJob
+}
+
+// killedJob is a background job that was killed.
+type killedJob struct {
+	sig      syscall.Signal
+	reported bool
 }
 
 // ErrClosed is returned by [Container.Start] after [Container.Close].
@@ -175,6 +184,11 @@ func (c *Container) unregister(p *Process) {
 	c.mu.Lock()
 	c.cpuDone += cpu
 	delete(c.procs, p.pid)
+	for k := range c.killed {
+		if k.shell == p {
+			delete(c.killed, k)
+		}
+	}
 	c.mu.Unlock()
 	c.wg.Done()
 }
@@ -185,6 +199,67 @@ func (c *Container) process(pid int) (*Process, bool) {
 	defer c.mu.Unlock()
 	p, ok := c.procs[pid]
 	return p, ok
+}
+
+// killJob signals the running commands of a background job and keeps it
+// from starting more.
+func (c *Container) killJob(key jobKey, sig syscall.Signal) error {
+	c.mu.Lock()
+	var procs []*Process
+	for _, p := range c.procs {
+		if key.contains(p.job) {
+			procs = append(procs, p)
+		}
+	}
+	if terminatingSignals[sig] {
+		if c.killed == nil {
+			c.killed = map[jobKey]*killedJob{}
+		}
+		c.killed[key] = &killedJob{sig: sig}
+	}
+	c.mu.Unlock()
+	for _, p := range procs {
+		if err := p.Signal(sig); err != nil {
+			return err
+		}
+	}
+	if len(procs) > 0 && terminatingSignals[sig] {
+		c.mu.Lock()
+		c.killed[key].reported = true // the running command reports the signal
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+// errJobKilled stops a killed job's goroutine in the interpreter.
+var errJobKilled = errors.New("background job killed")
+
+// jobKilled tells the shell what a command of a killed job does instead of
+// running: the first one ends with 128+signal (so that "wait $!" reports
+// it, as for a job killed while it ran), later ones stop the job's
+// goroutine with an error.
+//
+// # Notes
+//
+//   - A job that loops after being killed is stopped by that error; if the
+//     shell then waits for it by PID, the interpreter ends the shell too.
+func (c *Container) jobKilled(key jobKey) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var k *killedJob
+	for job, kj := range c.killed {
+		if job.contains(key) {
+			k = kj
+		}
+	}
+	switch {
+	case k == nil:
+		return nil
+	case !k.reported:
+		k.reported = true
+		return interp.ExitStatus(uint8(128 + int(k.sig)))
+	}
+	return errJobKilled
 }
 
 // Close kills every process of the container and waits for them to end.

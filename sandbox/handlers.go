@@ -3,9 +3,11 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 type handlers struct {
 	c      *Container
 	pe     *procEnv
+	shell  *Process
 	runner *interp.Runner
 }
 
@@ -187,6 +190,10 @@ func (h *handlers) exec(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	pe := &procEnv{dir: hc.Dir, env: exportedEnv(hc.Env), user: h.pe.user,
 		stdin: hc.Stdin, stdout: hc.Stdout, stderr: hc.Stderr}
+	pe.job = jobKey{shell: h.shell, path: jobOf(hc.Env)}
+	if err := h.c.jobKilled(pe.job); err != nil {
+		return err // a killed job runs nothing more
+	}
 	if f, ok := pe.stdin.(*os.File); ok && f == nil {
 		pe.stdin = nil
 	}
@@ -224,10 +231,32 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 		}
 	case "kill":
 		return append([]string{"sockerless:kill"}, args[1:]...), nil
+	case "cd":
+		if len(args) == 2 && args[1] != "-" && !strings.HasPrefix(args[1], "-") {
+			if msg := h.cdError(ctx, args[1]); msg != "" {
+				return []string{"sockerless:fail", "2", msg}, nil
+			}
+		}
 	case "trap":
 		return filterTrap(args), nil
 	}
 	return args, nil
+}
+
+// cdError returns busybox's message when cd cannot enter dir, or "".
+func (h *handlers) cdError(ctx context.Context, dir string) string {
+	cpath := rootPath(interp.HandlerCtx(ctx).Dir, dir)
+	res, err := h.c.fs.Resolve(cpath, true)
+	if err == nil {
+		var fi os.FileInfo
+		if fi, err = os.Stat(res.Host); err == nil && !fi.IsDir() {
+			err = syscall.ENOTDIR
+		}
+	}
+	if err == nil {
+		return ""
+	}
+	return fmt.Sprintf("sh: cd: can't cd to %s: %s\n", dir, errText(err))
 }
 
 // external reports whether name is neither a keyword, a builtin nor a

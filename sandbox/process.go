@@ -48,6 +48,7 @@ type Process struct {
 	done    chan struct{}
 	code    int
 	ended   time.Time
+	job     jobKey
 
 	// blocked is the time spent sleeping or waiting on streams; running
 	// is set while a WebAssembly instance runs (see [Process.cpu]).

@@ -20,6 +20,8 @@ type procEnv struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// job is the shell background job the command belongs to, if any.
+	job jobKey
 }
 
 // getenv returns the value of name in the environment.
@@ -115,6 +117,7 @@ func (c *Container) spawn(ctx context.Context, args []string, pe *procEnv) int {
 		return reportExecError(pe, err)
 	}
 	p := c.newProcess(ctx, args, pe.user)
+	p.job = pe.job
 	if err := c.register(p); err != nil {
 		return exitCode(ctx, 137)
 	}

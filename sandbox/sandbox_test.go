@@ -122,6 +122,13 @@ func TestShell(t *testing.T) {
 		{"timeout", "timeout 0.1 sleep 5; echo $?", result{stdout: "124\n"}},
 		{"script", "printf '#!/bin/sh\\necho script $1\\n' > /tmp/s && chmod +x /tmp/s 2>/dev/null; sh /tmp/s arg", result{stdout: "script arg\n"}},
 		{"stderr", "echo err >&2; echo err2 > /dev/stderr", result{stderr: "err\nerr2\n"}},
+		{"kill bg", "sleep 5 & pid=$!; kill $pid; wait $pid; echo $?", result{stdout: "143\n"}},
+		{"kill bg later", "sleep 5 & sleep 0.1; kill %1; wait; echo done", result{stdout: "done\n"}},
+		{"kill bg loop", "while true; do sleep 0.01; done & sleep 0.05; kill $!; sleep 0.05; echo alive", result{stdout: "alive\n"}},
+		{"nested bg", "( sleep 5 & kill $!; wait $!; echo inner $? ) & wait; echo outer", result{stdout: "inner 143\nouter\n"}},
+		{"cd missing", "cd nope; echo $?", result{stdout: "2\n", stderr: "sh: cd: can't cd to nope: No such file or directory\n"}},
+		{"home unset", "env -u HOME sh -c 'echo ${HOME:-unset} $UID'", result{stdout: "unset 0\n"}},
+		{"type missing", "type nosuchcmd >/dev/null 2>&1; echo $?; command -v nosuchcmd; echo $?", result{stdout: "127\n127\n"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

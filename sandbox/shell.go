@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -90,6 +89,7 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 			fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
 			return 2
 		}
+		markJobs(prog)
 		return shellExit(ctx, r.Run(ctx, prog))
 	case file != "":
 		f, err := c.openFile(rootPath(pe.dir, file), os.O_RDONLY, 0)
@@ -103,6 +103,7 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 			fmt.Fprintf(pe.stderr, "%s: %v\n", name, err)
 			return 2
 		}
+		markJobs(prog)
 		return shellExit(ctx, r.Run(ctx, prog))
 	}
 	// Commands from stdin, run as each one is complete (docker run -i).
@@ -115,6 +116,7 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 			return true
 		}
 		for _, st := range stmts {
+			markJobs(st)
 			runErr = r.Run(ctx, st)
 			if r.Exited() {
 				return false
@@ -161,9 +163,9 @@ func shellExit(ctx context.Context, err error) int {
 // goes through the container.
 func (c *Container) newRunner(p *Process, pe *procEnv, params []string) (*interp.Runner, error) {
 	env := append(append([]string{}, pe.env...), "PWD="+pe.dir, "PPID="+fmt.Sprint(p.ppid))
-	h := &handlers{c: c, pe: pe}
+	h := &handlers{c: c, pe: pe, shell: p}
 	r, err := interp.New(
-		interp.Env(expand.ListEnviron(env...)),
+		interp.Env(newShellEnv(env, pe.user)),
 		interp.StdIO(pe.stdin, pe.stdout, pe.stderr),
 		interp.Params(params...),
 		interp.OpenHandler(h.open),

@@ -61,9 +61,16 @@ func builtinKill(c *Container, _ *Process, args []string, pe *procEnv) int {
 	}
 	code := 0
 	for _, a := range args[i:] {
+		if job, ok := parseJobID(a); ok {
+			if err := c.killJob(jobKey{shell: pe.job.shell, path: pe.job.path + "/" + strconv.Itoa(job)}, sig); err != nil {
+				fmt.Fprintf(pe.stderr, "kill: can't kill %s: %v\n", a, err)
+				code = 1
+			}
+			continue
+		}
 		pid, err := strconv.Atoi(a)
 		if err != nil {
-			fmt.Fprintf(pe.stderr, "kill: %s: job IDs (from $!) are not supported by the sockerless sandbox; use a PID from ps\n", a)
+			fmt.Fprintf(pe.stderr, "kill: invalid number '%s'\n", a)
 			code = 1
 			continue
 		}

@@ -32,8 +32,8 @@ func TestStripData(t *testing.T) {
 	for _, bad := range [][]byte{
 		nil, []byte("nope"),
 		append(append([]byte{}, header...), 11, 5, 1, 0, 0x41, 0x7f, 0x0b), // negative offset, truncated
-		append(append([]byte{}, header...), 12, 1, 0),                       // data count
-		append(append([]byte{}, header...), 11, 200),                        // short section
+		append(append([]byte{}, header...), 12, 1, 0),                      // data count
+		append(append([]byte{}, header...), 11, 200),                       // short section
 	} {
 		if _, _, err := stripData(bad); err == nil {
 			t.Errorf("stripData(%q) succeeded", bad)
