@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -304,4 +305,48 @@ func closedAddr(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// TestPullManyLayers checks dockerd's ordering: all layers announced,
+// those beyond three downloads waiting, "Pull complete" in layer order.
+func TestPullManyLayers(t *testing.T) {
+	reg := newRegistry(t, "", "")
+	img := v1.Image(empty.Image)
+	var want []string
+	for i := range 5 {
+		data := imagestoretest.Tar(t, imagestoretest.Entry{Name: fmt.Sprintf("f%d", i), Body: strings.Repeat("x", 1000*(5-i))})
+		l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img, err = mutate.AppendLayers(img, l); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := l.Digest()
+		want = append(want, d.Hex[:12]+": Pull complete")
+	}
+	reg.push(t, "many:1", img)
+	e := newEnv(t, "")
+	msgs, err := e.pull(t, reg.host+"/many:1", client.ImagePullOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var complete []string
+	waiting := 0
+	for _, s := range statuses(msgs) {
+		if strings.HasSuffix(s, ": Pull complete") {
+			complete = append(complete, s)
+		}
+		if strings.HasSuffix(s, ": Waiting") {
+			waiting++
+		}
+	}
+	if !slices.Equal(complete, want) || waiting != 2 {
+		t.Errorf("complete %q (want %q), %d waiting", complete, want, waiting)
+	}
+	dir := filepath.Join(t.TempDir(), "r")
+	ins, _ := e.cli.ImageInspect(t.Context(), reg.host+"/many:1")
+	if err := e.store.Unpack(t.Context(), ins.ID, dir); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -174,7 +174,17 @@ func (s *Store) pullImage(ctx context.Context, ref reference.Named, topDigest st
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(downloadJobs)
+	// As dockerd: every layer is announced, those beyond the download slots
+	// wait, and "Pull complete" comes in layer order.
+	type job struct {
+		i            int
+		l            v1.Layer
+		digest, name string
+	}
+	var jobs []job
+	done := make([]chan struct{}, len(layers))
 	for i, l := range layers {
+		done[i] = make(chan struct{})
 		d, err := l.Digest()
 		if err != nil {
 			return Image{}, err
@@ -186,21 +196,38 @@ func (s *Store) pullImage(ctx context.Context, ref reference.Named, topDigest st
 				n.unpins = append(n.unpins, unpin)
 				n.rec.Layers[i] = known
 				report(Progress{ID: short, Status: "Already exists", Layer: true})
+				close(done[i])
 				continue
 			}
 			unpin()
 		}
 		report(Progress{ID: short, Status: "Pulling fs layer", Layer: true})
+		jobs = append(jobs, job{i, l, d.String(), short})
+	}
+	for k, j := range jobs {
+		if k >= downloadJobs {
+			report(Progress{ID: j.name, Status: "Waiting", Layer: true})
+		}
+	}
+	for _, j := range jobs {
 		g.Go(func() error {
-			layer, unpin, err := s.downloadLayer(gctx, l, d.String(), short, report)
+			layer, unpin, err := s.downloadLayer(gctx, j.l, j.digest, j.name, report)
 			if err != nil {
 				return registry.TranslateError(err, ref)
 			}
 			mu.Lock()
 			n.unpins = append(n.unpins, unpin)
-			n.rec.Layers[i] = layer
+			n.rec.Layers[j.i] = layer
 			mu.Unlock()
-			report(Progress{ID: short, Status: "Pull complete", Layer: true})
+			if j.i > 0 {
+				select {
+				case <-done[j.i-1]:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			report(Progress{ID: j.name, Status: "Pull complete", Layer: true})
+			close(done[j.i])
 			return nil
 		})
 	}
