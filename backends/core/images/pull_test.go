@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -278,6 +279,18 @@ func TestPullAuth(t *testing.T) {
 	auth, _ := json.Marshal(map[string]string{"username": "me", "password": "secret", "serveraddress": reg.host})
 	if _, err := e.pull(t, ref, client.ImagePullOptions{RegistryAuth: base64.URLEncoding.EncodeToString(auth)}); err != nil {
 		t.Errorf("pull with credentials: %v", err)
+	}
+
+	// Without a header, the daemon user's docker configuration is used.
+	cfgDir := t.TempDir()
+	cfg := fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, reg.host, base64.StdEncoding.EncodeToString([]byte("me:secret")))
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DOCKER_CONFIG", cfgDir)
+	e2 := newEnv(t, "")
+	if _, err := e2.pull(t, ref, client.ImagePullOptions{}); err != nil {
+		t.Errorf("pull with ~/.docker/config.json: %v", err)
 	}
 }
 
