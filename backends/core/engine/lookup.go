@@ -13,8 +13,8 @@ func notFound(ref string) error {
 }
 
 // get resolves ref as dockerd does: a full ID, then a name (with or without
-// its slash), then a unique ID prefix. Several IDs with the prefix is an
-// invalid argument.
+// its slash), then a unique ID prefix. Several IDs with the prefix is
+// dockerd's 500 "Multiple IDs found with provided prefix".
 func (e *Engine) get(ref string) (*Container, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -35,7 +35,7 @@ func (e *Engine) getLocked(ref string) (*Container, error) {
 	for id, c := range e.byID {
 		if strings.HasPrefix(id, ref) {
 			if found != nil {
-				return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("multiple IDs found with provided prefix: %s", ref))
+				return nil, errdefs.ErrInternal.WithMessage(fmt.Sprintf("Multiple IDs found with provided prefix: %s", ref))
 			}
 			found = c
 		}

@@ -157,7 +157,7 @@ func (e *Engine) Kill(ctx context.Context, ref, sigName string) error {
 		if restarting {
 			return nil
 		}
-		return notRunning(c.rec.ID)
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("Cannot kill container: %s: %s", ref, notRunning(c.rec.ID).Error()))
 	}
 	// As dockerd's killWithSignal: the stop signal and SIGKILL end the
 	// restart policy for this run; every kill counts as a manual stop.

@@ -62,7 +62,9 @@ func NewHandler(o HandlerOptions) http.Handler {
 	})
 	mux.HandleFunc("/", httpx.NotFound)
 
-	var h http.Handler = backendapi.RequireToken(o.Token, mux)
+	// The frontend strips /vX.Y; accepting it here too lets a Docker client
+	// that has the token talk to a backend directly (debugging, tests).
+	var h http.Handler = backendapi.RequireToken(o.Token, httpx.StripVersion(mux))
 	h = recoverer(h)
 	h = accessLog(h)
 	h = hlog.RequestIDHandler("req_id", "X-Request-Id")(h)

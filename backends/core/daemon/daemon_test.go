@@ -1,0 +1,87 @@
+package daemon
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/sockerless/sockerless/api/backendapi"
+	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/api/httpx"
+	"github.com/sockerless/sockerless/backends/core/internal/fakedriver"
+)
+
+func newFake(context.Context, Config) (driver.Driver, io.Closer, error) {
+	_, d := fakedriver.New()
+	return d, nil, nil
+}
+
+func TestRunRefusesWithoutToken(t *testing.T) {
+	var stderr strings.Builder
+	err := Run(t.Context(), []string{"--data-dir", t.TempDir()}, func(string) string { return "" }, &stderr, newFake)
+	if err == nil || !strings.Contains(err.Error(), backendapi.TokenEnv) {
+		t.Fatalf("err = %v", err)
+	}
+	err = Run(t.Context(), []string{"--listen", "ftp://x", "--data-dir", t.TempDir()},
+		func(k string) string { return map[string]string{backendapi.TokenEnv: "t"}[k] }, &stderr, newFake)
+	if err == nil || !strings.Contains(err.Error(), "unix:///path or tcp://host:port") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestRunServesAndKeepsState starts the daemon on a unix socket, creates a
+// container, stops the daemon, and finds the container after a restart.
+func TestRunServesAndKeepsState(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "backend.sock")
+	getenv := func(k string) string { return map[string]string{backendapi.TokenEnv: "tok"}[k] }
+	start := func() (context.CancelFunc, chan error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- Run(ctx, []string{"--data-dir", dir, "--log-level", "error"}, getenv, io.Discard, newFake) }()
+		return cancel, done
+	}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		for i := 0; ; i++ {
+			c, err := d.DialContext(ctx, "unix", sock)
+			if err == nil || i > 100 {
+				return c, err
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}}}
+	cli, err := client.New(client.WithHost("unix://"+sock), client.WithHTTPClient(hc), client.WithAPIVersion(httpx.MaxAPIVersion),
+		client.WithHTTPHeaders(map[string]string{backendapi.TokenHeader: "tok"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel, done := start()
+	_, err = cli.ContainerCreate(t.Context(), client.ContainerCreateOptions{Name: "keep", Config: &container.Config{Image: "sha256:x"}})
+	// The daemon's image store is real and empty: the answer is Docker's 404.
+	if err == nil || !strings.Contains(err.Error(), "No such image") {
+		t.Fatalf("create: %v", err)
+	}
+	info, err := cli.Info(t.Context(), client.InfoOptions{})
+	if err != nil || info.Info.DockerRootDir != dir {
+		t.Fatalf("info %+v %v", info.Info.DockerRootDir, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	cancel, done = start()
+	defer func() { cancel(); <-done }()
+	nets, err := cli.NetworkList(t.Context(), client.NetworkListOptions{})
+	if err != nil || len(nets.Items) != 3 {
+		t.Fatalf("networks after restart: %v %v", nets, err)
+	}
+}
