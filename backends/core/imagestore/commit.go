@@ -54,13 +54,17 @@ func (s *Store) commit(ctx context.Context, n *newImage) (Image, error) {
 	} else {
 		n.replaced = true
 		if e.rec.Manifest == "" && n.rec.Manifest != "" {
-			e.rec.Manifest, e.rec.ManifestMT = n.rec.Manifest, n.rec.ManifestMT
-			if err := s.db.Put(kindImages, hexOf(id), e.rec); err != nil {
+			ne := *e
+			ne.rec.Manifest, ne.rec.ManifestMT = n.rec.Manifest, n.rec.ManifestMT
+			if err := s.db.Put(kindImages, hexOf(id), ne.rec); err != nil {
 				return Image{}, err
 			}
+			e = &ne
+			s.images[id] = e
 		}
 	}
-	if err := s.setRefs(e, n.refs, time.Now().UTC()); err != nil {
+	e, err = s.setRefs(e, n.refs, time.Now().UTC())
+	if err != nil {
 		return Image{}, err
 	}
 	return s.image(e), nil

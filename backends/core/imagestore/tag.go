@@ -25,7 +25,8 @@ func (s *Store) Tag(ctx context.Context, source, target string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.setRefs(e, []reference.Named{named}, time.Now().UTC()); err != nil {
+	e, err = s.setRefs(e, []reference.Named{named}, time.Now().UTC())
+	if err != nil {
 		return err
 	}
 	s.publish(ctx, events.ActionTag, e.rec.ID, reference.FamiliarString(named), e.config.Config.Labels)
@@ -77,19 +78,27 @@ func RepoTag(repo, tag string) (reference.NamedTagged, error) {
 	return tagged, nil
 }
 
-// setRefs points refs at e and persists the reference map; callers hold mu.
-func (s *Store) setRefs(e *entry, refs []reference.Named, now time.Time) error {
+// setRefs points refs at e and persists the reference map, then the
+// record with its new LastTagTime. Entries are replaced, never changed in
+// place, so readers holding one outside mu see a consistent record.
+// Callers hold mu; the returned entry is the current one.
+func (s *Store) setRefs(e *entry, refs []reference.Named, now time.Time) (*entry, error) {
 	if len(refs) == 0 {
-		return nil
+		return e, nil
 	}
 	for _, r := range refs {
 		s.refs[r.String()] = e.rec.ID
 	}
 	if err := s.saveRefs(); err != nil {
-		return err
+		return e, err
 	}
-	e.rec.LastTagTime = now
-	return s.db.Put(kindImages, hexOf(e.rec.ID), e.rec)
+	ne := *e
+	ne.rec.LastTagTime = now
+	if err := s.db.Put(kindImages, hexOf(ne.rec.ID), ne.rec); err != nil {
+		return e, err
+	}
+	s.images[ne.rec.ID] = &ne
+	return &ne, nil
 }
 
 // publish sends an image event when the store has a publisher, as
