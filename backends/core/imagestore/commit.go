@@ -13,11 +13,10 @@ import (
 // newImage is an image whose blobs are all stored (and pinned) and that
 // only needs its record and references.
 type newImage struct {
-	config   []byte // raw config blob
-	rec      record
-	refs     []reference.Named
-	unpins   []func()
-	replaced bool // set by commit when the image already existed
+	config []byte // raw config blob
+	rec    record
+	refs   []reference.Named
+	unpins []func()
 }
 
 // release unpins the image's blobs.
@@ -52,7 +51,6 @@ func (s *Store) commit(ctx context.Context, n *newImage) (Image, error) {
 		e = &entry{rec: n.rec, config: cfg}
 		s.images[id] = e
 	} else {
-		n.replaced = true
 		if e.rec.Manifest == "" && n.rec.Manifest != "" {
 			ne := *e
 			ne.rec.Manifest, ne.rec.ManifestMT = n.rec.Manifest, n.rec.ManifestMT

@@ -69,11 +69,11 @@ type Image struct {
 
 // Layer is one layer blob of an image.
 type Layer struct {
-	Digest    string // digest of the blob as stored (compressed or not)
-	MediaType string
-	Size      int64  // blob size in bytes
-	DiffID    string // digest of the uncompressed tar
-	Unpacked  int64  // size of the layer's files, as dockerd counts them
+	Digest    string `json:"digest"` // digest of the blob as stored (compressed or not)
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`     // blob size in bytes
+	DiffID    string `json:"diff_id"`  // digest of the uncompressed tar
+	Unpacked  int64  `json:"unpacked"` // size of the layer's files, as dockerd counts them
 }
 
 // record is the persisted form of an image.
@@ -223,9 +223,6 @@ func (s *Store) referencedBlobs() map[string]bool {
 func (s *Store) saveRefs() error {
 	return s.db.Put(kindRefs, refsRecord, s.refs)
 }
-
-// blobDir is where layer blobs live, for callers that hand them on (save).
-func (s *Store) blobPath(digest string) (string, error) { return s.blobs.path(digest) }
 
 // Close releases the store. It exists for symmetry; the store holds no
 // open files between calls.
