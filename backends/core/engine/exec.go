@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
@@ -31,6 +32,9 @@ type Exec struct {
 	pid      int
 	exitCode *int
 	resize   chan driver.TermSize
+	// exited is set once the process ended; dockerd lists only the other
+	// execs in a container's ExecIDs.
+	exited atomic.Bool
 }
 
 func (e *Engine) getExec(id string) (*Exec, error) {
@@ -76,7 +80,7 @@ func (e *Engine) ExecCreate(ctx context.Context, ref string, req container.ExecC
 	e.mu.Lock()
 	e.execs[x.id] = x
 	e.mu.Unlock()
-	c.execs[x.id] = struct{}{}
+	c.execs[x.id] = x
 	e.event(ctx, c, mevents.Action(string(mevents.ActionExecCreate)+": "+strings.Join(req.Cmd, " ")), map[string]string{"execID": x.id})
 	return x.id, nil
 }
@@ -216,6 +220,7 @@ func (s *ExecSession) Run(ctx context.Context, in io.Reader, out io.Writer) {
 	x.running = false
 	x.exitCode = &code
 	x.mu.Unlock()
+	x.exited.Store(true)
 	c.mu.Lock()
 	e.event(ctx, c, mevents.ActionExecDie, map[string]string{"execID": x.id, "exitCode": itoa(code)})
 	c.mu.Unlock()
@@ -228,17 +233,9 @@ func ignoreDetach(err error) error {
 	return err
 }
 
-// execErrorCode maps a failure to run an exec to dockerd's exit codes.
-func execErrorCode(err error) int {
-	low := strings.ToLower(err.Error())
-	switch {
-	case strings.Contains(low, "executable file not found") || strings.Contains(low, "no such file or directory"):
-		return exitCmdNotFound
-	case strings.Contains(low, "permission denied"):
-		return exitEACCES
-	}
-	return 126
-}
+// execErrorCode is the exit code of an exec that could not run: dockerd
+// reports 126 whatever the cause (not found included).
+func execErrorCode(error) int { return exitEACCES }
 
 // ExecResize changes the terminal size of a running exec.
 func (e *Engine) ExecResize(ctx context.Context, id string, size driver.TermSize) error {

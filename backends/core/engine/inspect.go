@@ -60,8 +60,10 @@ func (e *Engine) inspectLocked(c *Container) container.InspectResponse {
 		StartedAt: formatTime(st.StartedAt), FinishedAt: formatTime(st.FinishedAt),
 	}
 	execIDs := make([]string, 0, len(c.execs))
-	for id := range c.execs {
-		execIDs = append(execIDs, id)
+	for id, x := range c.execs {
+		if !x.exited.Load() {
+			execIDs = append(execIDs, id)
+		}
 	}
 	slices.Sort(execIDs)
 	if len(execIDs) == 0 {

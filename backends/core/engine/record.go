@@ -78,7 +78,7 @@ type Container struct {
 	// canceled is set by stop: the run that ends must not restart.
 	canceled bool
 	removing bool
-	execs    map[string]struct{}
+	execs    map[string]*Exec
 	// ver counts changes of the record; summaryJSON caches the encoded
 	// list entry of version summaryVer with status summaryStatus.
 	ver           uint64
@@ -88,7 +88,7 @@ type Container struct {
 }
 
 func newContainer(r Record) *Container {
-	c := &Container{rec: r, changed: make(chan struct{}), execs: map[string]struct{}{}}
+	c := &Container{rec: r, changed: make(chan struct{}), execs: map[string]*Exec{}}
 	c.renewStdin()
 	return c
 }
