@@ -9,6 +9,7 @@ import (
 	"github.com/sockerless/sockerless/sandbox/applets/internal/fileutils"
 	"github.com/sockerless/sockerless/sandbox/applets/internal/find"
 	"github.com/sockerless/sockerless/sandbox/applets/internal/grep"
+	"github.com/sockerless/sockerless/sandbox/applets/internal/misc"
 	"github.com/sockerless/sockerless/sandbox/applets/internal/sed"
 	"github.com/sockerless/sockerless/sandbox/applets/internal/sysutils"
 	"github.com/sockerless/sockerless/sandbox/applets/internal/testcmd"
@@ -36,6 +37,24 @@ func table() map[string]entry {
 		"sed":       {sed.Sed, "[-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...\nor: sed [-i[SFX]] [-nrE] CMD [FILE]...\n\n\t-e CMD\tAdd CMD to sed commands to be executed\n\t-f FILE\tAdd FILE contents to sed commands to be executed\n\t-i[SFX]\tEdit files in-place (otherwise write to stdout)\n\t\tOptionally back files up, appending SFX\n\t-n\tSuppress automatic printing of pattern space\n\t-r,-E\tUse extended regex syntax\n\t-s\tTreat files as separate\n\t-z\tLines are separated by NUL\n\nIf no -e or -f, the first non-option argument is the sed command string.\nRemaining arguments are input files (stdin if none)."},
 		"tar":       {archive.Tar, "c|x|t [-zjkOvhpm] [-f TARFILE] [-C DIR] [-T FILE] [-X FILE] [--exclude PATTERN] [--strip-components N] [FILE]...\n\nCreate, extract, or list files from a tar file\n\n\tc\tCreate\n\tx\tExtract\n\tt\tList\n\t-f FILE\tName of TARFILE ('-' for stdin/out)\n\t-C DIR\tChange to DIR before operation\n\t-v\tVerbose\n\t-O\tExtract to stdout\n\t-m\tDon't restore mtime\n\t-o\tDon't restore user:group\n\t-k\tDon't replace existing files\n\t-z\t(De)compress using gzip\n\t-j\tDecompress using bzip2\n\t-a\t(De)compress based on extension\n\t-h\tFollow symlinks\n\t-T FILE\tFile with names to include\n\t-X FILE\tFile with glob patterns to exclude\n\t--exclude PATTERN\tGlob pattern to exclude\n\t--strip-components N\tStrip N leading components from file names"},
 		"zcat":      {archive.Gzip, "[FILE]...\n\nDecompress to stdout"},
+		"dos2unix":  {textutils.Dos2unix, "[-ud] [FILE]\n\nConvert FILE in-place from DOS to Unix format.\nWhen no file is given, use stdin/stdout.\n\t-u\tdos2unix\n\t-d\tunix2dos"},
+		"factor":    {misc.Factor, "[NUMBER]...\n\nPrint prime factors"},
+		"fold":      {textutils.Fold, "[-bs] [-w WIDTH] [FILE]...\n\nWrap input lines in FILEs (or stdin), writing to stdout\n\t-b\tCount bytes rather than columns\n\t-s\tBreak at spaces\n\t-w\tUse WIDTH columns instead of 80"},
+		"hexdump":   {textutils.Hexdump, "-C [FILE]...\n\nDisplay FILEs (or stdin) in canonical hex+ASCII format\n\t-C\tOne-byte hex with ASCII"},
+		"link":      {misc.Link, "FILE LINK\n\nCreate hard LINK to FILE"},
+		"nl":        {textutils.Nl, "[OPTIONS] [FILE]...\n\nWrite FILEs to standard output with line numbers added\n\t-b STYLE\tWhich lines to number - a: all, t: nonempty, n: none\n\t-i N\t\tLine number increment\n\t-s STRING\tUse STRING as line number separator\n\t-v N\t\tStart from N\n\t-w N\t\tWidth of line numbers"},
+		"od":        {textutils.Od, "[-bcdosxv] [-A RADIX] [-t TYPE]... [-N COUNT] [-j SKIP] [FILE]...\n\nPrint FILEs (or stdin) unambiguously, as octal bytes by default\n\t-A d|o|x|n\tAddress radix\n\t-t TYPE\tOutput type: c, o, x, d, u with size 1, 2, 4 or 8\n\t-b -c -d -o -s -x\tShorthand types\n\t-N COUNT\tDump at most COUNT bytes\n\t-j SKIP\tSkip SKIP bytes\n\t-v\tDon't collapse repeated lines"},
+		"paste":     {textutils.Paste, "[-d LIST] [-s] [FILE]...\n\nPaste lines from each input file, separated with tab\n\t-d LIST\tUse delimiters from LIST, not tab\n\t-s\tSerial: one file at a time"},
+		"rev":       {textutils.Rev, "[FILE]...\n\nReverse lines of FILE"},
+		"shuf":      {textutils.Shuf, "[-n NUM] [-e ARG... | -i LO-HI | FILE]\n\nRandomly permute lines\n\t-e\tTreat ARGs as lines\n\t-i L-H\tTreat numbers L-H as lines\n\t-n NUM\tOutput at most NUM lines"},
+		"strings":   {textutils.Strings, "[-f] [-n LEN] [FILE]...\n\nDisplay printable strings in a binary file\n\t-f\tPrecede strings with filenames\n\t-n LEN\tAt least LEN characters form a string (default 4)"},
+		"tac":       {textutils.Tac, "[FILE]...\n\nConcatenate FILEs and print them in reverse"},
+		"truncate":  {misc.Truncate, "[-c] -s SIZE FILE...\n\nTruncate FILEs to SIZE\n\t-c\tDo not create files\n\t-s SIZE"},
+		"tty":       {misc.Tty, "[-s]\n\nPrint file name of stdin's terminal\n\t-s\tPrint nothing, only return exit status"},
+		"unix2dos":  {textutils.Dos2unix, "[-ud] [FILE]\n\nConvert FILE in-place from Unix to DOS format.\nWhen no file is given, use stdin/stdout.\n\t-u\tdos2unix\n\t-d\tunix2dos"},
+		"unlink":    {misc.Unlink, "FILE\n\nDelete FILE by calling unlink()"},
+		"usleep":    {misc.Usleep, "N\n\nPause for N microseconds"},
+		"xxd":       {textutils.Xxd, "[-pr] [-c COLS] [FILE]\n\nHex dump FILE (or stdin)\n\t-p\tShow only hex bytes\n\t-r\tReverse (with -p, assumes no offsets in input)"},
 		"basename":  {fileutils.Basename, "FILE [SUFFIX]\n\nStrip directory path and .SUFFIX from FILE"},
 		"base64":    {textutils.Base64, "[-d] [-w COL] [FILE]\n\nBase64 encode or decode FILE to standard output\n\t-d\tDecode data\n\t-w COL\tWrap lines at COL (default 76, 0 disables)"},
 		"cat":       {fileutils.Cat, "[-nbvteA] [FILE]...\n\nPrint FILEs to stdout\n\t-n\tNumber output lines\n\t-b\tNumber nonempty lines\n\t-v\tShow nonprinting characters as ^x or M-x\n\t-t\t...and tabs as ^I\n\t-e\t...and end lines with $\n\t-A\tSame as -vte"},

@@ -5,11 +5,14 @@ package toolbox
 // names are the applets of toolbox.wasm, sorted; TestNames keeps them in sync.
 var names = []string{
 	"[", "awk", "base64", "basename", "cat", "cmp", "cp", "cut",
-	"date", "df", "diff", "dirname", "du", "echo", "egrep", "env",
-	"expr", "false", "fgrep", "find", "grep", "groups", "gunzip", "gzip",
-	"head", "hostname", "id", "ln", "ls", "md5sum", "mkdir", "mktemp",
-	"mv", "nproc", "printenv", "printf", "ps", "pwd", "readlink", "realpath",
-	"rm", "rmdir", "sed", "seq", "sha1sum", "sha256sum", "sha512sum", "sleep",
-	"sort", "stat", "tail", "tar", "tee", "test", "touch", "tr",
-	"true", "uname", "uniq", "wc", "whoami", "yes", "zcat",
+	"date", "df", "diff", "dirname", "dos2unix", "du", "echo", "egrep",
+	"env", "expr", "factor", "false", "fgrep", "find", "fold", "grep",
+	"groups", "gunzip", "gzip", "head", "hexdump", "hostname", "id", "link",
+	"ln", "ls", "md5sum", "mkdir", "mktemp", "mv", "nl", "nproc",
+	"od", "paste", "printenv", "printf", "ps", "pwd", "readlink", "realpath",
+	"rev", "rm", "rmdir", "sed", "seq", "sha1sum", "sha256sum", "sha512sum",
+	"shuf", "sleep", "sort", "stat", "strings", "tac", "tail", "tar",
+	"tee", "test", "touch", "tr", "true", "truncate", "tty", "uname",
+	"uniq", "unix2dos", "unlink", "usleep", "wc", "whoami", "xxd", "yes",
+	"zcat",
 }
