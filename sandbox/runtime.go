@@ -36,6 +36,8 @@ type Runtime struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	memory   memoryPool
+	// hostEnv is added to every applet's environment (see hostEnv).
+	hostEnv []string
 	// image is the toolbox's initial memory when its data segments were
 	// moved out of the module (see stripData); nil otherwise.
 	image []byte
@@ -69,7 +71,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile toolbox: %w", err)
 	}
-	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image}, nil
+	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image, hostEnv: hostEnv()}, nil
 }
 
 // Close releases the compiled toolbox. Containers must be closed first.

@@ -128,6 +128,7 @@ func TestShell(t *testing.T) {
 		{"nested bg", "( sleep 5 & kill $!; wait $!; echo inner $? ) & wait; echo outer", result{stdout: "inner 143\nouter\n"}},
 		{"cd missing", "cd nope; echo $?", result{stdout: "2\n", stderr: "sh: cd: can't cd to nope: No such file or directory\n"}},
 		{"home unset", "env -u HOME sh -c 'echo ${HOME:-unset} $UID'", result{stdout: "unset 0\n"}},
+		{"uname", "uname -m; nproc | grep -c '^[1-9]'", result{stdout: unameM() + "\n1\n"}},
 		{"type missing", "type nosuchcmd >/dev/null 2>&1; echo $?; command -v nosuchcmd; echo $?", result{stdout: "127\n127\n"}},
 	}
 	for _, tc := range tests {
@@ -170,4 +171,14 @@ find /w -name '*.md' -exec sh -c 'exit 3' {} + ; echo status $?`)
 	if got.stdout != want || got.stderr != "" {
 		t.Errorf("got %+v\nwant %q", got, want)
 	}
+}
+
+// unameM is the host's machine name, as uname -m prints it.
+func unameM() string {
+	for _, kv := range hostEnv() {
+		if v, ok := strings.CutPrefix(kv, "SOCKERLESS_UNAME_M="); ok {
+			return v
+		}
+	}
+	return "wasm32"
 }

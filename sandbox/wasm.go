@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -38,7 +40,7 @@ func (r *Runtime) runApplet(c *Container, p *Process, name string, args []string
 	if pe.stdin != nil {
 		cfg = cfg.WithStdin(&ctxReader{p: p, r: pe.stdin})
 	}
-	for _, kv := range appletEnv(p, pe) {
+	for _, kv := range append(appletEnv(p, pe), r.hostEnv...) {
 		k, v, _ := cut(kv)
 		cfg = cfg.WithEnv(k, v)
 	}
@@ -70,15 +72,21 @@ func (r *Runtime) runApplet(c *Container, p *Process, name string, args []string
 // appletEnv is the environment of an applet: the process's, plus PWD (the
 // applets resolve relative paths against it) and the user's IDs.
 func appletEnv(p *Process, pe *procEnv) []string {
-	env := append([]string{}, pe.env...)
-	env = append(env, "PWD="+pe.dir,
-		"SOCKERLESS_UID="+strconv.Itoa(pe.user.uid),
-		"SOCKERLESS_GID="+strconv.Itoa(pe.user.gid),
-		"USER="+pe.user.name)
+	set := []string{"PWD=" + pe.dir,
+		"SOCKERLESS_UID=" + strconv.Itoa(pe.user.uid),
+		"SOCKERLESS_GID=" + strconv.Itoa(pe.user.gid)}
 	if ws := p.rootWinsize(); ws != 0 {
-		env = append(env, "LINES="+strconv.Itoa(int(ws>>32)), "COLUMNS="+strconv.Itoa(int(uint32(ws))))
+		set = append(set, "LINES="+strconv.Itoa(int(ws>>32)), "COLUMNS="+strconv.Itoa(int(uint32(ws))))
 	}
-	return env
+	// Go's wasip1 runtime keeps the first of duplicate names: drop them.
+	env := make([]string, 0, len(pe.env)+len(set))
+	for _, kv := range pe.env {
+		k, _, _ := cut(kv)
+		if !slices.ContainsFunc(set, func(s string) bool { return strings.HasPrefix(s, k+"=") }) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, set...)
 }
 
 func cut(kv string) (string, string, bool) {
