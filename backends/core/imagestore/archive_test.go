@@ -235,3 +235,26 @@ func TestCompressedLayerCache(t *testing.T) {
 		t.Errorf("cached layer of a deleted image kept: %v", err)
 	}
 }
+
+// FuzzLoad feeds arbitrary archives to Load: it must fail cleanly, leave
+// no temporary directory and no half-loaded image.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte("garbage"))
+	f.Add(imagestoretest.Tar(f, entry{Name: "manifest.json", Body: `[{"Config":"../c.json","Layers":["/etc/passwd"]}]`}))
+	f.Add(imagestoretest.Tar(f, entry{Name: "index.json", Body: `{"manifests":[{"digest":"sha256:00","mediaType":"application/vnd.oci.image.index.v1+json"}]}`}))
+	f.Add(imagestoretest.Tar(f, entry{Name: "l", Type: tar.TypeSymlink, Linkname: "/"}, entry{Name: "manifest.json", Body: `[{"Config":"l/etc/hostname"}]`}))
+	dir := f.TempDir()
+	s := open(f, dir, imagestore.Options{})
+	f.Fuzz(func(t *testing.T, archive []byte) {
+		err := s.Load(t.Context(), bytes.NewReader(archive), func(imagestore.Progress) {})
+		if err == nil {
+			return
+		}
+		if n := len(s.List(t.Context())); n != 0 {
+			t.Fatalf("failed load left %d images", n)
+		}
+		if tmps, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(tmps) != 0 {
+			t.Fatalf("temporary directories left: %v", tmps)
+		}
+	})
+}
