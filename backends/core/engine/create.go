@@ -154,9 +154,26 @@ func (e *Engine) prepare(ctx context.Context, c *Container, nc *network.Networki
 		}
 		return fmt.Errorf("driver create: %w", err)
 	}
+	c.prepared = true
 	if err := e.persist(c); err != nil {
 		_ = e.drv.Lifecycle.Remove(context.WithoutCancel(ctx), r.ID)
 		return err
 	}
+	return nil
+}
+
+// prepareDriver runs the driver's Create for a container recovered from
+// disk, once per daemon life; c.mu is held.
+func (e *Engine) prepareDriver(ctx context.Context, c *Container) error {
+	if c.prepared {
+		return nil
+	}
+	if err := e.drv.Lifecycle.Create(ctx, e.spec(c)); err != nil {
+		if errors.Is(err, driver.ErrUnsupported) {
+			return e.unsupported("creating containers")
+		}
+		return fmt.Errorf("driver create: %w", err)
+	}
+	c.prepared = true
 	return nil
 }

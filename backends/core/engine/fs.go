@@ -10,13 +10,19 @@ import (
 )
 
 // filesystem returns the driver's file system for container ref.
-func (e *Engine) filesystem(ref, what string) (driver.Filesystem, string, error) {
+func (e *Engine) filesystem(ctx context.Context, ref, what string) (driver.Filesystem, string, error) {
 	c, err := e.get(ref)
 	if err != nil {
 		return nil, "", err
 	}
 	if e.drv.Filesystem == nil {
 		return nil, "", e.unsupported(what)
+	}
+	c.mu.Lock()
+	err = e.prepareDriver(ctx, c)
+	c.mu.Unlock()
+	if err != nil {
+		return nil, "", err
 	}
 	return e.drv.Filesystem, c.rec.ID, nil
 }
@@ -30,7 +36,7 @@ func (e *Engine) fsErr(what string, err error) error {
 
 // StatPath describes path in container ref (HEAD /containers/{id}/archive).
 func (e *Engine) StatPath(ctx context.Context, ref, path string) (driver.PathStat, error) {
-	fs, id, err := e.filesystem(ref, "copying files")
+	fs, id, err := e.filesystem(ctx, ref, "copying files")
 	if err != nil {
 		return driver.PathStat{}, err
 	}
@@ -40,7 +46,7 @@ func (e *Engine) StatPath(ctx context.Context, ref, path string) (driver.PathSta
 
 // GetArchive returns a tar of path in container ref.
 func (e *Engine) GetArchive(ctx context.Context, ref, path string) (io.ReadCloser, driver.PathStat, error) {
-	fs, id, err := e.filesystem(ref, "copying files")
+	fs, id, err := e.filesystem(ctx, ref, "copying files")
 	if err != nil {
 		return nil, driver.PathStat{}, err
 	}
@@ -50,7 +56,7 @@ func (e *Engine) GetArchive(ctx context.Context, ref, path string) (io.ReadClose
 
 // PutArchive extracts a tar into path in container ref.
 func (e *Engine) PutArchive(ctx context.Context, ref, path string, r io.Reader, opts driver.ArchiveOptions) error {
-	fs, id, err := e.filesystem(ref, "copying files")
+	fs, id, err := e.filesystem(ctx, ref, "copying files")
 	if err != nil {
 		return err
 	}
@@ -59,7 +65,7 @@ func (e *Engine) PutArchive(ctx context.Context, ref, path string, r io.Reader, 
 
 // Export returns a tar of container ref's root file system.
 func (e *Engine) Export(ctx context.Context, ref string) (io.ReadCloser, error) {
-	fs, id, err := e.filesystem(ref, "export")
+	fs, id, err := e.filesystem(ctx, ref, "export")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +83,7 @@ func (e *Engine) Export(ctx context.Context, ref string) (io.ReadCloser, error) 
 
 // Changes lists the changes of container ref's file system.
 func (e *Engine) Changes(ctx context.Context, ref string) ([]driver.Change, error) {
-	fs, id, err := e.filesystem(ref, "diff")
+	fs, id, err := e.filesystem(ctx, ref, "diff")
 	if err != nil {
 		return nil, err
 	}

@@ -78,6 +78,10 @@ type Container struct {
 	// canceled is set by stop: the run that ends must not restart.
 	canceled bool
 	removing bool
+	// prepared is set once the driver's Create ran in this daemon's life:
+	// a driver keeps its state in memory, so recovered containers are
+	// created again before their first use.
+	prepared bool
 	execs    map[string]*Exec
 	// ver counts changes of the record; summaryJSON caches the encoded
 	// list entry of version summaryVer with status summaryStatus.

@@ -53,6 +53,9 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 		c.rec.ManuallyStopped = false
 		c.backoff = 0
 	}
+	if err := e.prepareDriver(ctx, c); err != nil {
+		return e.startFailed(ctx, c, err)
+	}
 	run, err := e.openRun(c)
 	if err != nil {
 		return err

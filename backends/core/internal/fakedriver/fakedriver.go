@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/containerd/errdefs"
+
 	"github.com/sockerless/sockerless/api/driver"
 )
 
@@ -56,6 +58,13 @@ func (d *Driver) Create(_ context.Context, spec driver.Spec) error {
 
 // Start implements [driver.Lifecycle].
 func (d *Driver) Start(_ context.Context, spec driver.Spec, s driver.Streams) (driver.Task, error) {
+	d.mu.Lock()
+	_, created := d.specs[spec.ID]
+	d.mu.Unlock()
+	if !created {
+		// As a driver that keeps its state in memory: Create comes first.
+		return nil, errdefs.ErrNotFound.WithMessage("No such container: " + spec.ID)
+	}
 	argv := append([]string{spec.Path}, spec.Args...)
 	t, err := d.run(argv, s)
 	if err != nil {
