@@ -66,7 +66,7 @@ func (s *Store) Pull(ctx context.Context, ref reference.Named, opts PullOptions,
 	if err != nil {
 		return Image{}, err
 	}
-	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(registry.Keychain(opts.Auth))}
+	ropts := remoteOptions(ctx, opts.Auth)
 	var desc *remote.Descriptor
 	for i, ep := range endpoints {
 		desc, err = remote.Get(ep, ropts...)
@@ -111,6 +111,17 @@ func pickImage(desc *remote.Descriptor, plat Platform) (v1.Image, v1.Descriptor,
 		}
 	}
 	return nil, v1.Descriptor{}, errdefs.ErrNotFound.WithMessage("no matching manifest for " + platformString(plat) + " in the manifest list entries")
+}
+
+// userAgent identifies the daemon to registries.
+const userAgent = "sockerless"
+
+// remoteOptions are the registry client options of a pull or push.
+func remoteOptions(ctx context.Context, auth registrytypes.AuthConfig) []remote.Option {
+	return []remote.Option{
+		remote.WithContext(ctx), remote.WithAuthFromKeychain(registry.Keychain(auth)),
+		remote.WithUserAgent(userAgent),
+	}
 }
 
 // checkPlatform refuses a single-platform image that is not the platform

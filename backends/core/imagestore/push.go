@@ -40,7 +40,7 @@ func (s *Store) Push(ctx context.Context, ref reference.Named, auth registrytype
 	if len(tags) == 0 {
 		return errdefs.ErrNotFound.WithMessage("An image does not exist locally with the tag: " + reference.FamiliarName(ref))
 	}
-	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(registry.Keychain(auth))}
+	ropts := remoteOptions(ctx, auth)
 	for _, tag := range tags {
 		if err := s.pushTag(ctx, tag, ropts, report, result); err != nil {
 			return registry.TranslatePushError(err)
