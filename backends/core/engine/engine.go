@@ -135,8 +135,6 @@ func (e *Engine) recover(ctx context.Context, c *Container) {
 		if err := e.persist(c); err != nil {
 			e.log.Error().Err(err).Str("container_id", r.ID).Msg("record recovered state")
 		}
-	default:
-		return
 	}
 	if shouldRestartOnBoot(r) {
 		e.wg.Add(1)

@@ -305,6 +305,14 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	always := v.create(t, "always", container.Config{Cmd: []string{"sleep"}},
 		&container.HostConfig{RestartPolicy: container.RestartPolicy{Name: "always"}})
 	created := v.create(t, "created", container.Config{}, nil)
+	stopped := v.create(t, "stopped", container.Config{Cmd: []string{"exit", "1"}},
+		&container.HostConfig{RestartPolicy: container.RestartPolicy{Name: "always"}})
+	if err := v.e.Start(t.Context(), stopped); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.e.Stop(t.Context(), stopped, "", nil); err != nil && !errdefs.IsNotModified(err) {
+		t.Fatal(err)
+	}
 	for _, id := range []string{plain, always} {
 		if err := v.e.Start(t.Context(), id); err != nil {
 			t.Fatal(err)
@@ -333,7 +341,9 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		in, _ = v2.e.Inspect(t.Context(), "always", false)
-		if in.State.Status == "running" {
+		st, _ := v2.e.Inspect(t.Context(), "stopped", false)
+		// "always" comes back at daemon start even after a manual stop.
+		if in.State.Status == "running" && st.RestartCount > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
