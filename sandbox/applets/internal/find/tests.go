@@ -28,7 +28,7 @@ func cmpNum(s string) (func(v int64) bool, error) {
 	return func(v int64) bool { return v == n }, nil
 }
 
-// primary2 parses the numeric tests and the actions.
+// primary2 parses the size and time tests.
 func (p *exprParser) primary2(a string) (*node, error) {
 	switch a {
 	case "-size":
@@ -77,6 +77,13 @@ func (p *exprParser) primary2(a string) (*node, error) {
 			return nil, fmt.Errorf("%s: %s", v, applet.Strerror(err))
 		}
 		return leaf(func(_ *finder, e entry) bool { return e.info.ModTime().After(ref.ModTime()) }), nil
+	}
+	return p.metadata(a)
+}
+
+// metadata parses the tests on modes, emptiness, links and owners.
+func (p *exprParser) metadata(a string) (*node, error) {
+	switch a {
 	case "-perm":
 		v, err := p.arg(a)
 		if err != nil {

@@ -83,150 +83,192 @@ func (m *machine) run(src *source) error {
 	return nil
 }
 
+// flow is what a command does to the cycle.
+type flow int
+
+const (
+	flowNext    flow = iota // go on with the next command
+	flowEnd                 // end the cycle, auto-printing
+	flowDelete              // end the cycle without printing
+	flowQuit                // stop at once (Q)
+	flowRestart             // restart the script on the pattern space (D)
+)
+
+// state is the pattern space, the t flag and the program counter of a cycle.
+type state struct {
+	ps    string
+	tflag bool
+	pc    int
+}
+
 // cycle runs the script over one pattern space.
 func (m *machine) cycle(ps string, src *source) error {
-	tflag := false
-restart:
-	autoprint := !m.quiet
-	for pc := 0; pc < len(m.cmds); pc++ {
-		c := m.cmds[pc]
+	st := &state{ps: ps}
+	for st.pc = 0; st.pc < len(m.cmds); st.pc++ {
+		c := m.cmds[st.pc]
 		if m.steps++; m.maxSteps > 0 && m.steps > m.maxSteps {
 			return errStepLimit
 		}
-		sel, err := m.selected(c, ps)
+		sel, err := m.selected(c, st.ps)
 		if err != nil {
 			return err
 		}
 		if !sel {
 			if c.name == '{' {
-				pc = c.block
+				st.pc = c.block
 			}
 			continue
 		}
-		switch c.name {
-		case '=':
-			m.write(fmt.Sprintf("%d\n", m.lineNo))
-		case 'a':
-			m.appendQ = append(m.appendQ, c.text+"\n")
-		case 'i':
-			m.write(c.text + "\n")
-		case 'c':
-			if c.a2.kind == addrNone || c.negate || !*c.inRange {
-				m.write(c.text + "\n")
-			}
+		f, err := m.exec(c, st, src)
+		if err != nil {
+			return err
+		}
+		switch f {
+		case flowEnd:
+			return m.endCycle(st.ps, !m.quiet)
+		case flowDelete:
 			return m.endCycle("", false)
-		case 'd':
-			return m.endCycle("", false)
-		case 'D':
-			i := strings.IndexByte(ps, '\n')
-			if i < 0 {
-				return m.endCycle("", false)
-			}
-			ps = ps[i+1:]
-			m.flushAppends()
-			goto restart
-		case 'p':
-			m.printPS(ps)
-		case 'P':
-			first, _, _ := strings.Cut(ps, "\n")
-			m.write(first + "\n")
-		case 'n':
-			if src.last() || m.quit {
-				m.quit = true
-				return m.endCycle(ps, autoprint)
-			}
-			if autoprint {
-				m.printPS(ps)
-			}
-			m.flushAppends()
-			ps, m.curNL, _ = src.next()
-			m.lineNo++
-		case 'N':
-			if src.last() {
-				m.quit = true
-				return m.endCycle(ps, autoprint)
-			}
-			m.flushAppends()
-			var next string
-			next, m.curNL, _ = src.next()
-			ps += "\n" + next
-			m.lineNo++
-		case 'g':
-			ps = m.hold
-		case 'G':
-			ps += "\n" + m.hold
-		case 'h':
-			m.hold = ps
-		case 'H':
-			m.hold += "\n" + ps
-		case 'x':
-			ps, m.hold = m.hold, ps
-		case 'z':
-			ps = ""
-		case 'F':
-			m.write("-\n")
-		case 'l':
-			width := 70
-			if c.exit > 0 {
-				width = c.exit
-			}
-			m.write(visible(ps, width) + "\n")
-		case 'q':
-			m.quit, m.exitCode = true, c.exit
-			return m.endCycle(ps, autoprint)
-		case 'Q':
-			m.quit, m.exitCode = true, c.exit
+		case flowQuit:
 			return nil
-		case 'r':
-			if b, err := m.read(c.text); err == nil {
-				s := string(b)
-				if s != "" && !strings.HasSuffix(s, "\n") {
-					s += "\n"
-				}
-				m.appendQ = append(m.appendQ, s)
-			}
-		case 'w':
-			if err := m.writeFile(c.text, ps); err != nil {
-				return err
-			}
-		case 's':
-			out, replaced, err := m.substitute(c, ps)
-			if err != nil {
-				return err
-			}
-			if replaced {
-				ps, tflag = out, true
-				for k := 0; k < c.print; k++ {
-					m.printPS(ps)
-				}
-				if c.wfile != "" {
-					if err := m.writeFile(c.wfile, ps); err != nil {
-						return err
-					}
-				}
-			}
-		case 'y':
-			ps = strings.Map(func(r rune) rune {
-				if t, ok := c.ymap[r]; ok {
-					return t
-				}
-				return r
-			}, ps)
-		case 'b', 't', 'T':
-			jump := c.name == 'b' || (c.name == 't' && tflag) || (c.name == 'T' && !tflag)
-			if c.name != 'b' {
-				tflag = false
-			}
-			if jump {
-				if c.text == "" {
-					pc = len(m.cmds)
-				} else {
-					pc = m.labels[c.text]
-				}
-			}
+		case flowRestart:
+			st.pc = -1
 		}
 	}
-	return m.endCycle(ps, autoprint)
+	return m.endCycle(st.ps, !m.quiet)
+}
+
+// exec runs one selected command.
+func (m *machine) exec(c *command, st *state, src *source) (flow, error) {
+	switch c.name {
+	case '=':
+		m.write(fmt.Sprintf("%d\n", m.lineNo))
+	case 'a':
+		m.appendQ = append(m.appendQ, c.text+"\n")
+	case 'i':
+		m.write(c.text + "\n")
+	case 'c':
+		// In a range, the text replaces the whole range: print it at its end.
+		if c.a2.kind == addrNone || c.negate || !*c.inRange {
+			m.write(c.text + "\n")
+		}
+		return flowDelete, nil
+	case 'd':
+		return flowDelete, nil
+	case 'D':
+		i := strings.IndexByte(st.ps, '\n')
+		if i < 0 {
+			return flowDelete, nil
+		}
+		st.ps = st.ps[i+1:]
+		m.flushAppends()
+		return flowRestart, nil
+	case 'p':
+		m.printPS(st.ps)
+	case 'P':
+		first, _, _ := strings.Cut(st.ps, "\n")
+		m.write(first + "\n")
+	case 'n', 'N':
+		return m.next(c, st, src), nil
+	case 'q':
+		m.quit, m.exitCode = true, c.exit
+		return flowEnd, nil
+	case 'Q':
+		m.quit, m.exitCode = true, c.exit
+		return flowQuit, nil
+	case 'b', 't', 'T':
+		jump := c.name == 'b' || (c.name == 't' && st.tflag) || (c.name == 'T' && !st.tflag)
+		if c.name != 'b' {
+			st.tflag = false
+		}
+		if jump {
+			st.pc = len(m.cmds)
+			if c.text != "" {
+				st.pc = m.labels[c.text]
+			}
+		}
+	default:
+		return flowNext, m.edit(c, st)
+	}
+	return flowNext, nil
+}
+
+// next runs n (print, then read the next line) and N (append the next line).
+// Without a next line both end the script, printing, as GNU sed does.
+func (m *machine) next(c *command, st *state, src *source) flow {
+	if src.last() || m.quit {
+		m.quit = true
+		return flowEnd
+	}
+	if c.name == 'n' && !m.quiet {
+		m.printPS(st.ps)
+	}
+	m.flushAppends()
+	line, nl, _ := src.next()
+	m.curNL = nl
+	m.lineNo++
+	if c.name == 'n' {
+		st.ps = line
+	} else {
+		st.ps += "\n" + line
+	}
+	return flowNext
+}
+
+// edit runs the commands that change the pattern or hold space or write
+// files: g G h H x z F l r w s y.
+func (m *machine) edit(c *command, st *state) error {
+	switch c.name {
+	case 'g':
+		st.ps = m.hold
+	case 'G':
+		st.ps += "\n" + m.hold
+	case 'h':
+		m.hold = st.ps
+	case 'H':
+		m.hold += "\n" + st.ps
+	case 'x':
+		st.ps, m.hold = m.hold, st.ps
+	case 'z':
+		st.ps = ""
+	case 'F':
+		m.write("-\n")
+	case 'l':
+		width := 70
+		if c.exit > 0 {
+			width = c.exit
+		}
+		m.write(visible(st.ps, width) + "\n")
+	case 'r':
+		if b, err := m.read(c.text); err == nil {
+			s := string(b)
+			if s != "" && !strings.HasSuffix(s, "\n") {
+				s += "\n"
+			}
+			m.appendQ = append(m.appendQ, s)
+		}
+	case 'w':
+		return m.writeFile(c.text, st.ps)
+	case 's':
+		out, replaced, err := m.substitute(c, st.ps)
+		if err != nil || !replaced {
+			return err
+		}
+		st.ps, st.tflag = out, true
+		for k := 0; k < c.print; k++ {
+			m.printPS(st.ps)
+		}
+		if c.wfile != "" {
+			return m.writeFile(c.wfile, st.ps)
+		}
+	case 'y':
+		st.ps = strings.Map(func(r rune) rune {
+			if t, ok := c.ymap[r]; ok {
+				return t
+			}
+			return r
+		}, st.ps)
+	}
+	return nil
 }
 
 func (m *machine) endCycle(ps string, print bool) error {
