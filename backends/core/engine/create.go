@@ -39,7 +39,7 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 		return container.CreateResponse{}, err
 	}
 	if e.drv.Lifecycle == nil {
-		return container.CreateResponse{}, e.unsupported("running containers")
+		return container.CreateResponse{}, e.unsupportedPlural("containers")
 	}
 	if cfg.Image == "" {
 		return container.CreateResponse{}, errdefs.ErrInvalidArgument.WithMessage("config.Image or Image is required")

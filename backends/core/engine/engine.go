@@ -200,6 +200,11 @@ func (e *Engine) unsupported(what string) error {
 	return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf("%s is not supported by the %s backend", what, e.drv.Name))
 }
 
+// unsupportedPlural is unsupported for a plural noun ("named volumes").
+func (e *Engine) unsupportedPlural(what string) error {
+	return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf("%s are not supported by the %s backend", what, e.drv.Name))
+}
+
 type nopPublisher struct{}
 
 func (nopPublisher) Publish(context.Context, eventsMessage) {}

@@ -42,7 +42,7 @@ func (e *Engine) mounts(hc *container.HostConfig) ([]driver.Mount, error) {
 	}
 	for _, m := range hc.Mounts {
 		if m.Type != mount.TypeBind {
-			return nil, e.unsupported(string(m.Type) + " mounts")
+			return nil, e.unsupportedPlural(string(m.Type) + " mounts")
 		}
 		if !path.IsAbs(m.Source) {
 			return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid mount config for type \"bind\": invalid mount path: '%s' mount path must be absolute", m.Source))
@@ -55,7 +55,7 @@ func (e *Engine) mounts(hc *container.HostConfig) ([]driver.Mount, error) {
 		}
 	}
 	if len(hc.Tmpfs) > 0 {
-		return nil, e.unsupported("tmpfs mounts")
+		return nil, e.unsupportedPlural("tmpfs mounts")
 	}
 	return out, nil
 }
@@ -80,7 +80,7 @@ func (e *Engine) parseBind(spec string) (driver.Mount, error) {
 		}
 	}
 	if !path.IsAbs(m.Source) {
-		return driver.Mount{}, e.unsupported("named volumes")
+		return driver.Mount{}, e.unsupportedPlural("named volumes")
 	}
 	if err := os.MkdirAll(m.Source, 0o755); err != nil {
 		return driver.Mount{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("error while creating mount source path '%s': %v", m.Source, err))
