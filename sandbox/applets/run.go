@@ -47,7 +47,8 @@ func run(args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "Usage: %s %s\n", name, a.usage)
 		return 0
 	}
-	return a.fn(&applet.Env{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Environ: environ})
+	env, sys := applet.SplitEnviron(environ)
+	return a.fn(&applet.Env{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Environ: env, Sys: sys})
 }
 
 // names returns the sorted applet names.

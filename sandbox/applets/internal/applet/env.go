@@ -37,6 +37,10 @@ type Env struct {
 	Stderr io.Writer
 	// Environ is the environment as KEY=value pairs.
 	Environ []string
+	// Sys holds the SOCKERLESS_* variables the sandbox runtime passes to
+	// applets (credentials, uname, CPU count); they are kept out of Environ
+	// so env, printenv and awk's ENVIRON show only the container's own.
+	Sys []string
 	// Dir, when not empty, is the directory relative paths resolve against
 	// (host tests). Inside WASI it is empty and the os package uses $PWD.
 	Dir string
@@ -64,6 +68,29 @@ func (e *Env) LookupEnv(key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// SysGetenv returns the runtime-provided SOCKERLESS_* variable key, or "".
+func (e *Env) SysGetenv(key string) string {
+	for i := len(e.Sys) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(e.Sys[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// SplitEnviron separates the runtime's SOCKERLESS_* variables from the
+// container's environment.
+func SplitEnviron(environ []string) (env, sys []string) {
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, "SOCKERLESS_") {
+			sys = append(sys, kv)
+		} else {
+			env = append(env, kv)
+		}
+	}
+	return env, sys
 }
 
 // Path returns the name to hand to the os package for the user's path p.

@@ -88,7 +88,7 @@ func ReadPasswd(name string) []PasswdEntry {
 // Credentials returns the uid and gid the process runs as: the sandbox
 // runtime passes them in SOCKERLESS_UID and SOCKERLESS_GID (default 0).
 func (e *Env) Credentials() (uid, gid int) {
-	uid, _ = strconv.Atoi(e.Getenv("SOCKERLESS_UID"))
-	gid, _ = strconv.Atoi(e.Getenv("SOCKERLESS_GID"))
+	uid, _ = strconv.Atoi(e.SysGetenv("SOCKERLESS_UID"))
+	gid, _ = strconv.Atoi(e.SysGetenv("SOCKERLESS_GID"))
 	return uid, gid
 }

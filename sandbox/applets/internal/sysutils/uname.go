@@ -31,7 +31,7 @@ func Uname(e *applet.Env) int {
 		node = e.Getenv("HOSTNAME")
 	}
 	get := func(k, def string) string {
-		if v := e.Getenv(k); v != "" {
+		if v := e.SysGetenv(k); v != "" {
 			return v
 		}
 		return def
@@ -67,7 +67,7 @@ func Nproc(e *applet.Env) int {
 	if _, _, err := e.Getopt("", "all", "ignore:"); err != nil {
 		return 1
 	}
-	if n, err := strconv.Atoi(e.Getenv("SOCKERLESS_NPROC")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(e.SysGetenv("SOCKERLESS_NPROC")); err == nil && n > 0 {
 		fmt.Fprintln(e.Stdout, n)
 		return 0
 	}

@@ -75,7 +75,9 @@ operands:
 		if n > 0 {
 			writeString(e, sep)
 		}
-		fmt.Fprintf(e.Stdout, "%0*.*f", w, prec, v)
+		if _, err := fmt.Fprintf(e.Stdout, "%0*.*f", w, prec, v); err != nil {
+			return 1 // the reader went away (busybox dies of SIGPIPE)
+		}
 		n++
 	}
 	if n > 0 {
