@@ -244,9 +244,11 @@ func (e *Engine) ExecResize(ctx context.Context, id string, size driver.TermSize
 		return err
 	}
 	x.mu.Lock()
-	running := x.running
+	live := x.started && x.exitCode == nil
 	x.mu.Unlock()
-	if !running {
+	if !live {
+		// A started exec accepts sizes before its process runs: the CLI
+		// resizes right after the hijack.
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("Exec %s is not running", id))
 	}
 	sendResize(x.resize, size)
