@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"io"
 	"errors"
 	"strings"
 	"syscall"
@@ -170,5 +171,34 @@ func TestPs(t *testing.T) {
 	want := "PID    PPID USER     COMMAND\n    1     0 nobody   sleep 30\n    2     0 root     sh -c " // the exec's own shell, then ps
 	if !strings.HasPrefix(got.stdout, want) || !strings.Contains(got.stdout, "ps -o pid,ppid,user,args\n") || !strings.HasSuffix(got.stdout, "sleep 30 \n0::/\n") {
 		t.Errorf("ps: %+v", got)
+	}
+}
+
+func TestInteractiveTTY(t *testing.T) {
+	c, _ := testContainer(t)
+	var out syncBuffer
+	in, typing := io.Pipe()
+	p, err := c.Start(t.Context(), ProcessConfig{Args: []string{"sh"}, TTY: true, Dir: "/tmp", Stdin: in, Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a prompt", func() bool { return out.String() == "/tmp # " })
+	io.WriteString(typing, "echo hx\x7fi\r")
+	waitFor(t, "a prompt", func() bool { return strings.HasSuffix(out.String(), "hi\r\n/tmp # ") })
+	io.WriteString(typing, "sleep 10\r")
+	waitFor(t, "sleep to run", func() bool { return len(c.Processes()) == 2 })
+	io.WriteString(typing, "\x03")
+	waitFor(t, "a prompt", func() bool { return strings.HasSuffix(out.String(), "^C\r\n/tmp # ") })
+	io.WriteString(typing, "exit 3\r")
+	select {
+	case <-p.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatalf("shell did not exit: %q", out.String())
+	}
+	if code := p.Wait(); code != 3 {
+		t.Errorf("exit %d", code)
+	}
+	if got, want := out.String(), "/tmp # echo hx\b \bi\r\nhi\r\n/tmp # sleep 10\r\n^C\r\n/tmp # exit 3\r\n"; got != want {
+		t.Errorf("terminal shows %q", got)
 	}
 }

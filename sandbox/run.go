@@ -22,6 +22,8 @@ type procEnv struct {
 	stderr io.Writer
 	// job is the shell background job the command belongs to, if any.
 	job jobKey
+	// tty is set when stdin and stdout are a terminal.
+	tty bool
 }
 
 // getenv returns the value of name in the environment.
@@ -67,6 +69,12 @@ func (c *Container) Start(ctx context.Context, cfg ProcessConfig) (*Process, err
 		pe.stdout = &crlfWriter{w: pe.stdout}
 		pe.stderr = pe.stdout
 	}
+	var tty *ttyReader
+	if cfg.TTY && cfg.Stdin != nil {
+		tty = &ttyReader{in: cfg.Stdin, echo: cfg.Stdout}
+		pe.stdin = tty
+		pe.tty = true
+	}
 	cmd, err := c.lookup(cfg.Args[0], pe)
 	var ee *ExecError
 	switch {
@@ -80,6 +88,9 @@ func (c *Container) Start(ctx context.Context, cfg ProcessConfig) (*Process, err
 	p := c.newProcess(c.ctx, cfg.Args, u)
 	if err := c.register(p); err != nil {
 		return nil, err
+	}
+	if tty != nil {
+		tty.intr = func() { c.interruptChildren(p) }
 	}
 	go func() { p.finish(c.run(p, cmd, cfg.Args, pe, 0)) }()
 	return p, nil

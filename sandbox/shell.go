@@ -111,8 +111,17 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 		return 0
 	}
 	var runErr error
+	prompt := func() {
+		if pe.tty {
+			io.WriteString(pe.stdout, prompt(r, pe))
+		}
+	}
+	prompt()
 	err = parser.Interactive(&ctxReader{p: p, r: pe.stdin}, func(stmts []*syntax.Stmt) bool {
 		if parser.Incomplete() {
+			if pe.tty {
+				io.WriteString(pe.stdout, "> ")
+			}
 			return true
 		}
 		for _, st := range stmts {
@@ -122,6 +131,7 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 				return false
 			}
 		}
+		prompt()
 		return ctx.Err() == nil
 	})
 	if err != nil && runErr == nil && !errors.Is(err, io.ErrClosedPipe) {
@@ -129,6 +139,18 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 		return 2
 	}
 	return shellExit(ctx, runErr)
+}
+
+// prompt returns the interactive prompt: $PS1 (without expansions) or busybox's
+// default for a terminal, "DIR # " for root and "DIR $ " for others.
+func prompt(r *interp.Runner, pe *procEnv) string {
+	if ps1 := pe.getenv("PS1"); ps1 != "" {
+		return ps1
+	}
+	if pe.user.uid == 0 {
+		return r.Dir + " # "
+	}
+	return r.Dir + " $ "
 }
 
 // pipeFrom returns an *os.File that reads what r yields, until the process
