@@ -18,6 +18,7 @@ type Backend interface {
 	List(ctx context.Context) []imagestore.Image
 	History(ctx context.Context, ref string) ([]image.HistoryResponseItem, error)
 	ContainersUsing(imageID string) []string
+	HasChildren(imageID string) bool
 	Tag(ctx context.Context, source, target string) error
 	Delete(ctx context.Context, ref string, force, prune bool) ([]image.DeleteResponse, error)
 	Prune(ctx context.Context, opts imagestore.PruneOptions) (image.PruneReport, error)

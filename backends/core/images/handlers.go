@@ -60,8 +60,14 @@ func (h handlers) list(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		children := h.s.HasChildren(img.ID)
+		if danglingOnly && children {
+			continue // dockerd lists only images without children then
+		}
 		if len(tags)+len(digests) == 0 {
-			if f.has("reference") || (f.has("dangling") && !danglingOnly) {
+			// Untagged parents of committed images are intermediate
+			// images, listed only with all=1.
+			if children && !boolValue(r, "all") || f.has("reference") || (f.has("dangling") && !danglingOnly) {
 				continue
 			}
 		} else if danglingOnly && len(tags) > 0 {
@@ -171,7 +177,7 @@ func matchReferences(f filters, img imagestore.Image) (tags, digests []string, e
 func (h handlers) summaryOf(r *http.Request, img imagestore.Image, tags, digests []string) summary {
 	s := summary{Summary: image.Summary{
 		ID: img.ID, Created: img.Created.Unix(), Labels: img.Config.Config.Labels,
-		RepoTags: tags, RepoDigests: digests, Size: img.Size, SharedSize: -1, Containers: -1,
+		RepoTags: tags, RepoDigests: digests, Size: img.Size, SharedSize: -1, Containers: -1, ParentID: img.Parent,
 	}}
 	if apiAtLeast(r, "1.51") {
 		s.Containers = int64(len(h.s.ContainersUsing(img.ID)))

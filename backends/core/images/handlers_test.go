@@ -16,6 +16,7 @@ import (
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/client"
 
+	"github.com/sockerless/sockerless/backends/core/imagestore"
 	"github.com/sockerless/sockerless/backends/core/imagestore/imagestoretest"
 )
 
@@ -297,5 +298,39 @@ func TestImportFromURL(t *testing.T) {
 	status, body := e.raw(t, "POST", "/v1.51/images/create?fromSrc="+files.URL+"/missing", nil)
 	if status != 500 || !strings.Contains(body, "404 Not Found") {
 		t.Errorf("missing URL: %d %s", status, body)
+	}
+}
+
+// TestListIntermediate checks that untagged parents of committed images
+// are listed only with all=1, as dockerd lists intermediate images.
+func TestListIntermediate(t *testing.T) {
+	e := newEnv(t, "")
+	parent := e.importBusybox(t, "")
+	child, err := e.store.Commit(t.Context(), parent, bytes.NewReader(imagestoretest.Tar(t)), imagestore.CommitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		all  bool
+		want []string
+	}{{false, []string{child.ID}}, {true, []string{child.ID, parent}}} {
+		res, err := e.cli.ImageList(t.Context(), client.ImageListOptions{All: tc.all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range res.Items {
+			got = append(got, s.ID)
+			if s.ID == child.ID && s.ParentID != parent {
+				t.Errorf("ParentId = %q", s.ParentID)
+			}
+		}
+		if !sameSet(got, tc.want) {
+			t.Errorf("all=%v: %v, want %v", tc.all, got, tc.want)
+		}
+	}
+	// moby's newer types dropped Parent; dockerd 28 still sends it.
+	if _, body := e.raw(t, "GET", "/v1.51/images/"+child.ID+"/json", nil); !strings.Contains(body, `"Parent":"`+parent+`"`) {
+		t.Errorf("inspect lacks the parent: %s", body)
 	}
 }

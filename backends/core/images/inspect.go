@@ -70,7 +70,7 @@ func inspectOf(r *http.Request, img imagestore.Image) inspectResponse {
 		RootFS:       image.RootFS{Type: c.RootFS.Type},
 		Metadata:     image.Metadata{LastTagTime: img.LastTagTime},
 	}}
-	resp.Author, resp.Comment = c.Author, comment(img)
+	resp.Author, resp.Comment, resp.Parent = c.Author, comment(img), img.Parent
 	if c.Created != nil {
 		resp.Created = c.Created.Format(time.RFC3339Nano)
 	}

@@ -2,6 +2,7 @@ package imagestore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -61,12 +62,22 @@ func (s *Store) Delete(ctx context.Context, ref string, force, prune bool) ([]im
 			records = append(records, s.untag(ctx, id, r)...)
 		}
 	}
+	return s.deleteImage(ctx, id, force, prune, quiet, records)
+}
+
+// deleteImage is dockerd's imageDeleteHelper: it deletes id unless a
+// conflict forbids it (quiet ignores conflicts on images still in use or
+// referenced), then, with prune, the parents nothing else needs. Callers
+// hold mu.
+func (s *Store) deleteImage(ctx context.Context, id string, force, prune, quiet bool, records []image.DeleteResponse) ([]image.DeleteResponse, error) {
 	if err := s.conflict(id, !force, true); err != nil {
-		if quiet {
+		var c *conflictError
+		if quiet && (!s.dangling(id) || errors.As(err, &c) && c.used) {
 			return records, s.saveRefs()
 		}
 		return nil, err
 	}
+	parent := s.images[id].rec.Parent
 	for _, r := range s.refsOf(id) {
 		records = append(records, s.untag(ctx, id, r)...)
 	}
@@ -77,7 +88,16 @@ func (s *Store) Delete(ctx context.Context, ref string, force, prune bool) ([]im
 		return nil, err
 	}
 	s.publish(ctx, events.ActionDelete, id, id, nil)
-	return append(records, image.DeleteResponse{Deleted: id}), nil
+	records = append(records, image.DeleteResponse{Deleted: id})
+	if !prune || parent == "" || s.images[parent] == nil {
+		return records, nil
+	}
+	return s.deleteImage(ctx, parent, false, true, true, records)
+}
+
+// dangling reports whether id has neither references nor children.
+func (s *Store) dangling(id string) bool {
+	return len(s.refsOf(id)) == 0 && len(s.children(id)) == 0
 }
 
 // untag drops one reference in memory; the caller saves the map.
@@ -87,32 +107,46 @@ func (s *Store) untag(ctx context.Context, id string, r reference.Named) []image
 	return []image.DeleteResponse{{Untagged: reference.FamiliarString(r)}}
 }
 
-// conflict reports why id cannot be deleted: a running container always; a
-// stopped one or remaining references (activeRefs) only when soft is set.
+// conflict reports why id cannot be deleted, in dockerd's order: child
+// images and running containers always; remaining references (activeRefs)
+// and stopped containers only when soft is set.
 func (s *Store) conflict(id string, soft, activeRefs bool) error {
+	if len(s.children(id)) > 0 {
+		return &conflictError{id: id, hard: true, msg: "image has dependent child images"}
+	}
 	running := func(c string) bool { return s.opts.Running != nil && s.opts.Running(c) }
 	if c := s.firstContainer(id, running); c != "" {
-		return deleteConflict(id, true, "image is being used by running container "+shortID(c))
+		return &conflictError{id: id, hard: true, used: true, msg: "image is being used by running container " + shortID(c)}
 	}
 	if !soft {
 		return nil
 	}
 	if activeRefs && len(s.refsOf(id)) > 0 {
-		return deleteConflict(id, false, "image is referenced in multiple repositories")
+		return &conflictError{id: id, msg: "image is referenced in multiple repositories"}
 	}
 	if c := s.firstContainer(id, func(c string) bool { return !running(c) }); c != "" {
-		return deleteConflict(id, false, "image is being used by stopped container "+shortID(c))
+		return &conflictError{id: id, used: true, msg: "image is being used by stopped container " + shortID(c)}
 	}
 	return nil
 }
 
-func deleteConflict(id string, hard bool, msg string) error {
+// conflictError is dockerd's imageDeleteConflict, an errdefs conflict.
+type conflictError struct {
+	id         string
+	hard, used bool
+	msg        string
+}
+
+func (e *conflictError) Error() string {
 	force := "must be forced"
-	if hard {
+	if e.hard {
 		force = "cannot be forced"
 	}
-	return errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (%s) - %s", shortID(id), force, msg))
+	return fmt.Sprintf("conflict: unable to delete %s (%s) - %s", shortID(e.id), force, e.msg)
 }
+
+// Conflict marks the error as errdefs' conflict class (409).
+func (e *conflictError) Conflict() {}
 
 // firstContainer returns the first container using id that match accepts
 // (any when match is nil).

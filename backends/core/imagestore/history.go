@@ -8,8 +8,7 @@ import (
 )
 
 // History is docker history: the image's history entries, newest first.
-// Entries that made a layer carry its size. Only the newest has the image's
-// ID and tags; older ones are "<missing>", as for a pulled image in dockerd.
+// Entries that made a layer carry its size.
 func (s *Store) History(ctx context.Context, ref string) ([]image.HistoryResponseItem, error) {
 	img, err := s.Resolve(ctx, ref)
 	if err != nil {
@@ -34,10 +33,19 @@ func (s *Store) History(ctx context.Context, ref string) ([]image.HistoryRespons
 			ID: "<missing>", Created: created, CreatedBy: h.CreatedBy, Comment: h.Comment, Size: size,
 		}}, out...)
 	}
-	if len(out) > 0 {
-		out[0].ID = img.ID
-		if len(img.RepoTags) > 0 {
-			out[0].Tags = img.RepoTags
+	// As dockerd: the newest entries are the image and its parents, one
+	// entry each (commits add one); older entries are "<missing>".
+	cur := img
+	for i := range out {
+		out[i].ID = cur.ID
+		if len(cur.RepoTags) > 0 {
+			out[i].Tags = cur.RepoTags
+		}
+		if cur.Parent == "" {
+			break
+		}
+		if cur, err = s.Resolve(ctx, cur.Parent); err != nil {
+			break
 		}
 	}
 	return out, nil

@@ -78,7 +78,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 	if opts.Ref != nil {
 		n.refs = []reference.Named{opts.Ref}
 	}
-	out, err := s.commit(ctx, n)
+	out, err := s.add(ctx, n)
 	if err != nil {
 		return Image{}, err
 	}
@@ -91,6 +91,8 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 type configJSON struct {
 	dockerspec.DockerOCIImage
 	Comment string `json:"comment,omitempty"`
+	// Container is the container a commit was made from.
+	Container string `json:"container,omitempty"`
 }
 
 // storeLayerTar stores the uncompressed form of a layer tar as a blob, so

@@ -216,7 +216,7 @@ func (s *Store) loadImage(ctx context.Context, root *os.Root, config []byte, lay
 		}
 	}
 	s.mu.RUnlock()
-	img, err := s.commit(ctx, n)
+	img, err := s.add(ctx, n)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (s *Store) Prune(ctx context.Context, opts PruneOptions) (image.PruneReport
 		if err := ctx.Err(); err != nil {
 			return report, err
 		}
-		if (!opts.All && len(img.RepoTags) > 0) || s.firstContainer(img.ID, nil) != "" {
+		if (!opts.All && (len(img.RepoTags) > 0 || s.HasChildren(img.ID))) || s.firstContainer(img.ID, nil) != "" {
 			continue
 		}
 		if opts.Match != nil && !opts.Match(img) {

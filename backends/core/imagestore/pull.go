@@ -266,7 +266,7 @@ func (s *Store) pullImage(ctx context.Context, ref reference.Named, topDigest st
 	if _, ok := ref.(reference.Canonical); !ok {
 		n.refs = append(n.refs, ref)
 	}
-	out, err := s.commit(ctx, n)
+	out, err := s.add(ctx, n)
 	if err != nil {
 		return Image{}, err
 	}

@@ -112,6 +112,7 @@ func (s *Store) image(e *entry) Image {
 		Config:      e.config,
 		LastTagTime: e.rec.LastTagTime,
 		Layers:      slices.Clone(e.rec.Layers),
+		Parent:      e.rec.Parent,
 	}
 	if e.config.Created != nil {
 		img.Created = *e.config.Created
@@ -151,4 +152,24 @@ func (s *Store) refsOf(id string) []reference.Named {
 	}
 	slices.SortFunc(out, func(a, b reference.Named) int { return strings.Compare(a.String(), b.String()) })
 	return out
+}
+
+// children returns the images committed on id; callers hold mu.
+func (s *Store) children(id string) []string {
+	var out []string
+	for cid, e := range s.images {
+		if e.rec.Parent == id {
+			out = append(out, cid)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// HasChildren reports whether images were committed on id. docker images
+// hides such untagged intermediate images unless asked for all.
+func (s *Store) HasChildren(id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.children(id)) > 0
 }

@@ -65,6 +65,8 @@ type Image struct {
 	LastTagTime time.Time
 	// Layers are the layer blobs, bottom first.
 	Layers []Layer
+	// Parent is the ID of the image a commit was made on, or empty.
+	Parent string
 }
 
 // Layer is one layer blob of an image.
@@ -83,6 +85,9 @@ type record struct {
 	Manifest    string    `json:"manifest,omitempty"` // digest of a stored manifest blob
 	ManifestMT  string    `json:"manifest_media_type,omitempty"`
 	LastTagTime time.Time `json:"last_tag_time,omitzero"`
+	// Parent is the image a commit was made on, as dockerd's legacy
+	// parent chain.
+	Parent string `json:"parent,omitempty"`
 }
 
 const (
