@@ -54,7 +54,7 @@ func (h handlers) inspect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, c)
+	return httpx.WriteJSON(w, http.StatusOK, withLegacyNetwork(c))
 }
 
 func noContent(w http.ResponseWriter, err error) error {

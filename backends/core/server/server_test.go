@@ -128,6 +128,10 @@ func TestContainerLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := in.Container
+	var raw struct{ NetworkSettings struct{ IPAddress, Gateway string } }
+	if err := json.Unmarshal(in.Raw, &raw); err != nil || raw.NetworkSettings.IPAddress != "172.17.0.2" || raw.NetworkSettings.Gateway != "172.17.0.1" {
+		t.Fatalf("API 1.51 NetworkSettings %+v %v", raw.NetworkSettings, err)
+	}
 	if c.Name != "/echoer" || c.State.Status != "exited" || c.NetworkSettings.Networks["bridge"].IPAddress.String() != "172.17.0.2" {
 		t.Fatalf("inspect %+v %+v", c.State, c.NetworkSettings.Networks["bridge"])
 	}
