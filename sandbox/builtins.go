@@ -17,7 +17,7 @@ type builtinFunc func(c *Container, p *Process, args []string, pe *procEnv) int
 
 // builtinNames are the host-side commands; see [Container.runBuiltin].
 var builtinNames = []string{"chgrp", "chmod", "chown", "env", "kill", "nice", "nohup", "timeout", "which", "xargs",
-	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail"}
+	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail", "sockerless:pwd-P"}
 
 // isBuiltin reports whether name is a host-side command.
 func isBuiltin(name string) bool { return slices.Contains(builtinNames, name) }
@@ -41,6 +41,14 @@ func (c *Container) runBuiltin(p *Process, name string, args []string, pe *procE
 		return builtinWhich(c, p, args, pe)
 	case "xargs":
 		return builtinXargs(c, p, args, pe)
+	case "sockerless:pwd-P": // pwd -P, from the call handler
+		res, err := c.fs.Resolve(pe.dir, true)
+		if err != nil {
+			fmt.Fprintf(pe.stderr, "sh: pwd: %s\n", errText(err))
+			return 1
+		}
+		fmt.Fprintln(pe.stdout, res.Container)
+		return 0
 	case "sockerless:fail": // sockerless:fail STATUS MESSAGE, from the call handler
 		fmt.Fprint(pe.stderr, args[2])
 		code, _ := strconv.Atoi(args[1])

@@ -231,6 +231,11 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 		}
 	case "kill":
 		return append([]string{"sockerless:kill"}, args[1:]...), nil
+	case "pwd":
+		if len(args) > 1 && args[len(args)-1] == "-P" {
+			// The interpreter would resolve symlinks on the host.
+			return []string{"sockerless:pwd-P"}, nil
+		}
 	case "cd":
 		if len(args) == 2 && args[1] != "-" && !strings.HasPrefix(args[1], "-") {
 			if msg := h.cdError(ctx, args[1]); msg != "" {

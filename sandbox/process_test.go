@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"bytes"
-	"io"
 	"errors"
+	"io"
 	"strings"
 	"syscall"
 	"testing"

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"strings"
 
@@ -202,14 +203,15 @@ func (w *wasiFS) Link(oldPath, newPath string) experimentalsys.Errno {
 	return w.host.Link(ho, hn)
 }
 
-// Symlink implements [experimentalsys.FS]. The target is stored as given:
-// it is resolved inside the container whenever the link is followed.
+// Symlink implements [experimentalsys.FS]. The target is stored as given,
+// absolute or not (wazero's own file system refuses absolute targets): it
+// is resolved inside the container whenever the link is followed.
 func (w *wasiFS) Symlink(target, link string) experimentalsys.Errno {
-	_, h, errno := w.resolve(link, false, true)
+	res, _, errno := w.resolve(link, false, true)
 	if errno != 0 {
 		return errno
 	}
-	return w.host.Symlink(target, h)
+	return experimentalsys.UnwrapOSError(os.Symlink(target, res.Host))
 }
 
 // Utimens implements [experimentalsys.FS].
