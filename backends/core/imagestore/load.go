@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -152,9 +153,11 @@ func (s *Store) loadOCI(ctx context.Context, root *os.Root, d ocispec.Descriptor
 		return err
 	}
 	var refs []reference.Named
+	// The OCI ref.name is often a bare tag ("latest"): it names the image
+	// only when it is a full reference.
 	name := d.Annotations[annotationImageName]
-	if name == "" {
-		name = d.Annotations[annotationRefName]
+	if ref := d.Annotations[annotationRefName]; name == "" && strings.ContainsAny(ref, "/:@") {
+		name = ref
 	}
 	if named, err := reference.ParseNormalizedNamed(name); err == nil && name != "" {
 		refs = append(refs, reference.TagNameOnly(named))
