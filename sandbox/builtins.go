@@ -125,12 +125,12 @@ func builtinNice(c *Container, p *Process, args []string, pe *procEnv) int {
 	return c.spawn(p.ctx, args[i:], pe)
 }
 
-// builtinTimeout is timeout [-s SIG] [-k DURATION] [--preserve-status]
-// DURATION CMD [ARG]...: it signals CMD after DURATION and exits 124, as
-// GNU coreutils does.
+// builtinTimeout is timeout [-s SIG] [-k DURATION] DURATION CMD [ARG]...:
+// it signals CMD after DURATION. As busybox's (Alpine's) timeout, it then
+// exits with CMD's status, 128+SIG; GNU's 124 needs --gnu-status.
 func builtinTimeout(c *Container, p *Process, args []string, pe *procEnv) int {
 	sig := syscall.SIGTERM
-	preserve := false
+	gnu := false
 	i := 1
 	for ; i < len(args) && strings.HasPrefix(args[i], "-") && len(args[i]) > 1; i++ {
 		switch a := args[i]; {
@@ -145,7 +145,8 @@ func builtinTimeout(c *Container, p *Process, args []string, pe *procEnv) int {
 		case a == "-k" && i+1 < len(args):
 			i++ // every signal the sandbox delivers ends the process
 		case a == "--preserve-status":
-			preserve = true
+		case a == "--gnu-status":
+			gnu = true
 		case a == "--foreground" || a == "-v" || a == "--verbose":
 		default:
 			fmt.Fprintf(pe.stderr, "timeout: unrecognized option '%s'\n", a)
@@ -168,7 +169,7 @@ func builtinTimeout(c *Container, p *Process, args []string, pe *procEnv) int {
 		defer t.Stop()
 	}
 	code := c.spawn(ctx, args[i+1:], pe)
-	if context.Cause(ctx) == signalError(sig) && p.ctx.Err() == nil && !preserve {
+	if context.Cause(ctx) == signalError(sig) && p.ctx.Err() == nil && gnu {
 		return 124
 	}
 	return code

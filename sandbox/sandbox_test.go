@@ -119,7 +119,7 @@ func TestShell(t *testing.T) {
 		{"busybox", "busybox echo via; /bin/busybox seq 1 1", result{stdout: "via\n1\n"}},
 		{"env", "FOO=bar env | grep ^FOO=; env FOO=baz sh -c 'echo $FOO'", result{stdout: "FOO=bar\nbaz\n"}},
 		{"xargs", "seq 1 4 | xargs -n 2 echo", result{stdout: "1 2\n3 4\n"}},
-		{"timeout", "timeout 0.1 sleep 5; echo $?", result{stdout: "124\n"}},
+		{"timeout", "timeout 0.1 sleep 5; echo $?; timeout -s KILL 0.1 sleep 5; echo $?; timeout 5 true; echo $?", result{stdout: "143\n137\n0\n"}},
 		{"script", "printf '#!/bin/sh\\necho script $1\\n' > /tmp/s && chmod +x /tmp/s 2>/dev/null; sh /tmp/s arg", result{stdout: "script arg\n"}},
 		{"stderr", "echo err >&2; echo err2 > /dev/stderr", result{stderr: "err\nerr2\n"}},
 		{"kill bg", "sleep 5 & pid=$!; kill $pid; wait $pid; echo $?", result{stdout: "143\n"}},
