@@ -127,10 +127,9 @@ func builtinNice(c *Container, p *Process, args []string, pe *procEnv) int {
 
 // builtinTimeout is timeout [-s SIG] [-k DURATION] DURATION CMD [ARG]...:
 // it signals CMD after DURATION. As busybox's (Alpine's) timeout, it then
-// exits with CMD's status, 128+SIG; GNU's 124 needs --gnu-status.
+// exits with CMD's status, 128+SIG (GNU's exits 124).
 func builtinTimeout(c *Container, p *Process, args []string, pe *procEnv) int {
 	sig := syscall.SIGTERM
-	gnu := false
 	i := 1
 	for ; i < len(args) && strings.HasPrefix(args[i], "-") && len(args[i]) > 1; i++ {
 		switch a := args[i]; {
@@ -145,8 +144,6 @@ func builtinTimeout(c *Container, p *Process, args []string, pe *procEnv) int {
 		case a == "-k" && i+1 < len(args):
 			i++ // every signal the sandbox delivers ends the process
 		case a == "--preserve-status":
-		case a == "--gnu-status":
-			gnu = true
 		case a == "--foreground" || a == "-v" || a == "--verbose":
 		default:
 			fmt.Fprintf(pe.stderr, "timeout: unrecognized option '%s'\n", a)
@@ -168,11 +165,7 @@ func builtinTimeout(c *Container, p *Process, args []string, pe *procEnv) int {
 		t := time.AfterFunc(d, func() { cancel(signalError(sig)) })
 		defer t.Stop()
 	}
-	code := c.spawn(ctx, args[i+1:], pe)
-	if context.Cause(ctx) == signalError(sig) && p.ctx.Err() == nil && gnu {
-		return 124
-	}
-	return code
+	return c.spawn(ctx, args[i+1:], pe)
 }
 
 // parseDuration parses "10", "1.5s", "2m", "1h", "1d".
