@@ -61,18 +61,29 @@ func (r *Runtime) NewContainer(cfg ContainerConfig) (*Container, error) {
 	if fi, err := os.Stat(cfg.Root); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("sandbox: root %q is not a directory: %w", cfg.Root, errors.Join(err, syscall.ENOTDIR))
 	}
-	fsys, err := rootfs.New(cfg.Root, cfg.Mounts)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
-	}
 	bare, err := rootfs.New(cfg.Root, nil)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range cfg.Mounts {
+	// Mount points are created, and their paths resolved through the
+	// image's symlinks (/var/run -> /run), as Docker does at mount time.
+	mounts := slices.Clone(cfg.Mounts)
+	for i, m := range mounts {
+		if !path.IsAbs(m.Target) {
+			return nil, fmt.Errorf("sandbox: mount target %q is not absolute", m.Target)
+		}
 		if err := mkdirAll(bare, m.Target); err != nil {
 			return nil, fmt.Errorf("sandbox: mount point %s: %w", m.Target, err)
 		}
+		res, err := bare.Resolve(m.Target, true)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: mount point %s: %w", m.Target, err)
+		}
+		mounts[i].Target = res.Container
+	}
+	fsys, err := rootfs.New(cfg.Root, mounts)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	ctx, stop := context.WithCancelCause(context.Background())
 	return &Container{rt: r, cfg: cfg, fs: fsys, ctx: ctx, stop: stop, procs: map[int]*Process{}}, nil

@@ -87,3 +87,29 @@ func TestBindMount(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+func TestMountBehindSymlink(t *testing.T) {
+	data := t.TempDir()
+	root := filepath.Join(t.TempDir(), "root")
+	writeFile(t, root+"/run/.keep", "", 0o644)
+	if err := os.MkdirAll(root+"/var", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/run", root+"/var/run"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSkeleton(root, "h"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := testRuntime(t).NewContainer(ContainerConfig{Root: root, Mounts: []Mount{{Source: data, Target: "/var/run/sock"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := run(t, c, "echo x > /var/run/sock/f && cat /run/sock/f"); got != (result{stdout: "x\n"}) {
+		t.Errorf("got %+v", got)
+	}
+	if _, err := os.Stat(filepath.Join(data, "f")); err != nil {
+		t.Errorf("not written to the mount: %v", err)
+	}
+}
