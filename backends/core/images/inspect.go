@@ -70,7 +70,7 @@ func inspectOf(r *http.Request, img imagestore.Image) inspectResponse {
 		RootFS:       image.RootFS{Type: c.RootFS.Type},
 		Metadata:     image.Metadata{LastTagTime: img.LastTagTime},
 	}}
-	resp.Author, resp.Comment, resp.Parent = c.Author, comment(img), img.Parent
+	resp.Author, resp.Comment, resp.Parent, resp.DockerVersion = c.Author, img.Comment, img.Parent, img.DockerVersion
 	if c.Created != nil {
 		resp.Created = c.Created.Format(time.RFC3339Nano)
 	}
@@ -92,15 +92,6 @@ func inspectOf(r *http.Request, img imagestore.Image) inspectResponse {
 		resp.ContainerConfig = maps.Clone(legacyConfig149)
 	}
 	return resp
-}
-
-// comment is the image's comment, else that of its last history entry, as
-// dockerd reports it.
-func comment(img imagestore.Image) string {
-	if len(img.Config.History) > 0 {
-		return img.Config.History[len(img.Config.History)-1].Comment
-	}
-	return ""
 }
 
 // mergeJSON returns base overlaid with the JSON object form of v.

@@ -49,6 +49,7 @@ func (s *Store) add(ctx context.Context, n *newImage) (Image, error) {
 			return Image{}, err
 		}
 		e = &entry{rec: n.rec, config: cfg}
+		_ = json.Unmarshal(n.config, &e.extra)
 		s.images[id] = e
 	} else {
 		if e.rec.Manifest == "" && n.rec.Manifest != "" {

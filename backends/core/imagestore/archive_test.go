@@ -97,7 +97,7 @@ func TestLoadLegacy(t *testing.T) {
 	layer := imagestoretest.RootFS(t)
 	s := open(t, t.TempDir(), imagestore.Options{})
 	diffID := "sha256:" + sha256hex(layer)
-	config := []byte(`{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["` + diffID + `"]},"comment":"hello"}`)
+	config := []byte(`{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["` + diffID + `"]},"comment":"hello","docker_version":"20.10.24+dfsg1"}`)
 	cfgHex := sha256hex(config)
 	manifest := `[{"Config":"` + cfgHex + `.json","RepoTags":["bb:t1"],"Layers":["aaaa/layer.tar"]},{"Config":"` + cfgHex + `.json","RepoTags":null,"Layers":["bbbb/layer.tar"]}]`
 	archive := imagestoretest.Tar(t,
@@ -117,7 +117,7 @@ func TestLoadLegacy(t *testing.T) {
 		t.Errorf("messages = %q", msgs)
 	}
 	img, err := s.Resolve(t.Context(), "bb:t1")
-	if err != nil || img.ID != "sha256:"+cfgHex || img.Layers[0].DiffID != diffID {
+	if err != nil || img.ID != "sha256:"+cfgHex || img.Layers[0].DiffID != diffID || img.Comment != "hello" || img.DockerVersion != "20.10.24+dfsg1" {
 		t.Fatalf("Resolve = %+v, %v", img, err)
 	}
 }

@@ -106,13 +106,18 @@ func familiar(ref string) string {
 // image builds the Image view of e; callers hold mu.
 func (s *Store) image(e *entry) Image {
 	img := Image{
-		ID:          e.rec.ID,
-		RepoTags:    []string{},
-		RepoDigests: []string{},
-		Config:      e.config,
-		LastTagTime: e.rec.LastTagTime,
-		Layers:      slices.Clone(e.rec.Layers),
-		Parent:      e.rec.Parent,
+		ID:            e.rec.ID,
+		RepoTags:      []string{},
+		RepoDigests:   []string{},
+		Config:        e.config,
+		LastTagTime:   e.rec.LastTagTime,
+		Layers:        slices.Clone(e.rec.Layers),
+		Parent:        e.rec.Parent,
+		Comment:       e.extra.Comment,
+		DockerVersion: e.extra.DockerVersion,
+	}
+	if h := e.config.History; img.Comment == "" && len(h) > 0 {
+		img.Comment = h[len(h)-1].Comment
 	}
 	if e.config.Created != nil {
 		img.Created = *e.config.Created

@@ -67,6 +67,11 @@ type Image struct {
 	Layers []Layer
 	// Parent is the ID of the image a commit was made on, or empty.
 	Parent string
+	// Comment is the config's comment, else its last history entry's.
+	Comment string
+	// DockerVersion is the version of the dockerd that built the image,
+	// when one did.
+	DockerVersion string
 }
 
 // Layer is one layer blob of an image.
@@ -112,6 +117,14 @@ type Store struct {
 type entry struct {
 	rec    record
 	config dockerspec.DockerOCIImage
+	extra  configExtra
+}
+
+// configExtra are the fields of dockerd's image config that the OCI types
+// lack and inspect still reports.
+type configExtra struct {
+	Comment       string `json:"comment"`
+	DockerVersion string `json:"docker_version"`
 }
 
 // Open opens (or creates) the image store in dir and recovers from a crash:
@@ -203,6 +216,7 @@ func (s *Store) loadEntry(data []byte) (*entry, error) {
 		return nil, err
 	}
 	e := &entry{rec: rec}
+	_ = json.Unmarshal(raw, &e.extra)
 	if err := json.Unmarshal(raw, &e.config); err != nil {
 		return nil, fmt.Errorf("decode config %s: %w", rec.ID, err)
 	}
