@@ -21,9 +21,9 @@ import (
 // the configuration are valid (dockerd's validCommitCommands); others are
 // Docker's "<cmd> is not a valid change command".
 //
-// # Notes
-//
-// Variables ($VAR) are not expanded, unlike dockerd's builder.
+// Variables ($VAR, ${VAR:-default}) in ENV, LABEL, EXPOSE, VOLUME,
+// WORKDIR, USER and STOPSIGNAL expand from the environment so far, as in
+// dockerd's builder.
 func Apply(cfg *dockerspec.DockerOCIImageConfig, changes []string) error {
 	for _, line := range changes {
 		line = strings.TrimSpace(line)
@@ -52,6 +52,7 @@ func applyChange(cfg *dockerspec.DockerOCIImageConfig, instr, rest string) error
 		}
 		return nil
 	}
+	lx := newLexer(cfg.Env)
 	switch instr {
 	case "cmd":
 		cfg.Cmd = commandArgs(rest, cfg.Shell)
@@ -61,7 +62,7 @@ func applyChange(cfg *dockerspec.DockerOCIImageConfig, instr, rest string) error
 		if err := needArg(); err != nil {
 			return err
 		}
-		pairs, err := keyValues(rest)
+		pairs, err := keyValues(lx, rest)
 		if err != nil {
 			return invalid(err.Error())
 		}
@@ -79,7 +80,11 @@ func applyChange(cfg *dockerspec.DockerOCIImageConfig, instr, rest string) error
 		if err := needArg(); err != nil {
 			return err
 		}
-		for _, p := range strings.Fields(rest) {
+		words, err := lx.words(rest)
+		if err != nil {
+			return invalid(err.Error())
+		}
+		for _, p := range words {
 			ports, err := exposedPorts(p)
 			if err != nil {
 				return invalid(err.Error())
@@ -97,7 +102,10 @@ func applyChange(cfg *dockerspec.DockerOCIImageConfig, instr, rest string) error
 		}
 		vols, ok := jsonArgs(rest)
 		if !ok {
-			vols = strings.Fields(rest)
+			var err error
+			if vols, err = lx.words(rest); err != nil {
+				return invalid(err.Error())
+			}
 		}
 		for _, v := range vols {
 			if v = strings.TrimSpace(v); v == "" {
@@ -112,7 +120,10 @@ func applyChange(cfg *dockerspec.DockerOCIImageConfig, instr, rest string) error
 		if err := needArg(); err != nil {
 			return err
 		}
-		dir := rest
+		dir, err := lx.word(rest)
+		if err != nil {
+			return invalid(err.Error())
+		}
 		if !path.IsAbs(dir) {
 			dir = path.Join("/", cfg.WorkingDir, dir)
 		}
@@ -121,12 +132,20 @@ func applyChange(cfg *dockerspec.DockerOCIImageConfig, instr, rest string) error
 		if err := needArg(); err != nil {
 			return err
 		}
-		cfg.User = rest
+		user, err := lx.word(rest)
+		if err != nil {
+			return invalid(err.Error())
+		}
+		cfg.User = user
 	case "stopsignal":
 		if err := needArg(); err != nil {
 			return err
 		}
-		cfg.StopSignal = rest
+		sig, err := lx.word(rest)
+		if err != nil {
+			return invalid(err.Error())
+		}
+		cfg.StopSignal = sig
 	case "onbuild":
 		if err := needArg(); err != nil {
 			return err
@@ -182,21 +201,24 @@ func setEnv(env []string, key, val string) []string {
 }
 
 // keyValues parses "k=v k2='v 2'" or the legacy single pair "k v with spaces".
-func keyValues(s string) ([][2]string, error) {
-	words, err := shellWords(s)
+func keyValues(lx lexer, s string) ([][2]string, error) {
+	words, err := lx.words(s)
 	if err != nil {
 		return nil, err
 	}
 	if len(words) > 0 && !strings.Contains(words[0], "=") {
-		key, val, _ := strings.Cut(s, " ")
+		key, val := s, ""
 		if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
-			key, val = s[:i], s[i+1:]
+			key, val = s[:i], strings.TrimSpace(s[i+1:])
 		}
-		val = strings.TrimSpace(val)
 		if val == "" {
 			return nil, fmt.Errorf("requires at least two arguments")
 		}
-		return [][2]string{{key, unquote(val)}}, nil
+		v, err := lx.word(val)
+		if err != nil {
+			return nil, err
+		}
+		return [][2]string{{key, v}}, nil
 	}
 	var out [][2]string
 	for _, w := range words {
@@ -207,55 +229,6 @@ func keyValues(s string) ([][2]string, error) {
 		out = append(out, [2]string{k, v})
 	}
 	return out, nil
-}
-
-func unquote(s string) string {
-	if w, err := shellWords(s); err == nil && len(w) == 1 {
-		return w[0]
-	}
-	return s
-}
-
-// shellWords splits s on unquoted blanks, removing quotes and backslashes.
-func shellWords(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	escaped := false
-	for _, c := range s {
-		switch {
-		case escaped:
-			cur.WriteRune(c)
-			escaped = false
-		case c == '\\' && quote != '\'':
-			escaped, inWord = true, true
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			} else {
-				cur.WriteRune(c)
-			}
-		case c == '"' || c == '\'':
-			quote, inWord = c, true
-		case unicode.IsSpace(c):
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteRune(c)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated quoted string")
-	}
-	if inWord || escaped {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }
 
 // exposedPorts expands "80", "80/udp" or "8000-8002/tcp" to "80/tcp" keys.

@@ -34,6 +34,9 @@ var changeTests = []struct {
 	{name: "healthcheck", changes: []string{"HEALTHCHECK --interval=5s --retries=3 CMD curl -f http://localhost/"},
 		want: dockerspec.DockerOCIImageConfig{DockerOCIImageConfigExt: dockerspec.DockerOCIImageConfigExt{
 			Healthcheck: &dockerspec.HealthcheckConfig{Test: []string{"CMD-SHELL", "curl -f http://localhost/"}, Interval: 5 * time.Second, Retries: 3}}}},
+	{name: "expansion", changes: []string{"ENV PATH=/bin HOME=/root", "ENV PATH=$PATH:/x A=${UNSET:-def} B=\\$HOME C='$HOME' D=\"$HOME\"", "WORKDIR ${HOME}/app", "LABEL home=$HOME alt=${HOME:+set}"},
+		want: cfg(ocispec.ImageConfig{Env: []string{"PATH=/bin:/x", "HOME=/root", "A=def", "B=$HOME", "C=$HOME", "D=/root"}, WorkingDir: "/root/app",
+			Labels: map[string]string{"home": "/root", "alt": "set"}})},
 	{name: "run refused", changes: []string{"RUN x"}, wantErr: "run is not a valid change command"},
 	{name: "unknown refused", changes: []string{"FOO x"}, wantErr: "foo is not a valid change command"},
 	{name: "bad port", changes: []string{"EXPOSE http"}, wantErr: "EXPOSE: invalid containerPort: http"},
