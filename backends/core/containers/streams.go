@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -111,7 +112,9 @@ func (h handlers) attach(w http.ResponseWriter, r *http.Request) error {
 	done := h.tracker.Add(conn)
 	defer done()
 	defer conn.Close()
-	if err := a.Run(r.Context(), rw.Reader, conn); err != nil {
+	// Reading the hijacked connection to its end cancels the request's
+	// context (net/http's connReader), so the session must not depend on it.
+	if err := a.Run(context.WithoutCancel(r.Context()), rw.Reader, conn); err != nil {
 		zerolog.Ctx(r.Context()).Debug().Err(err).Msg("attach ended")
 	}
 	return nil

@@ -92,21 +92,31 @@ func (a *Attachment) Run(ctx context.Context, in io.Reader, out io.Writer) error
 	if err := a.client.Connect(out, a.tty); err != nil {
 		return err
 	}
-	detached := make(chan struct{})
-	if a.opts.Stdin && stdin != nil {
-		go func() {
-			_, err := io.Copy(stdin.w, streams.NewDetachReader(in, a.keys))
+	// The session ends when the run ends, the client detaches, or its
+	// connection fails. A client that half-closes (EOF) keeps receiving
+	// output until the container stops.
+	detached, gone := make(chan struct{}), make(chan struct{})
+	go func() {
+		var err error
+		if a.opts.Stdin && stdin != nil {
+			_, err = io.Copy(stdin.w, streams.NewDetachReader(in, a.keys))
 			if once {
 				stdin.CloseWrite()
 			}
-			if errors.Is(err, streams.ErrDetached) {
-				close(detached)
-			}
-		}()
-	}
+		} else {
+			_, err = io.Copy(io.Discard, in)
+		}
+		switch {
+		case errors.Is(err, streams.ErrDetached):
+			close(detached)
+		case err != nil && !errors.Is(err, io.ErrClosedPipe):
+			close(gone)
+		}
+	}()
 	select {
 	case <-a.client.Done():
 	case <-detached:
+	case <-gone:
 	case <-ctx.Done():
 	}
 	return nil

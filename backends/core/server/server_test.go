@@ -251,7 +251,10 @@ func TestAttachStdinAndExec(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out.String() != "piped input\n" {
-		t.Fatalf("attach output %q", out.String())
+		in, _ := f.cli.ContainerInspect(ctx, res.ID, client.ContainerInspectOptions{})
+		lr, _ := f.cli.ContainerLogs(ctx, res.ID, client.ContainerLogsOptions{ShowStdout: true})
+		lb, _ := io.ReadAll(lr)
+		t.Fatalf("attach output %q; state %+v; logs %q", out.String(), in.Container.State, lb)
 	}
 	if code := f.waitExit(t, res.ID); code != 0 {
 		t.Fatalf("exit %d", code)
