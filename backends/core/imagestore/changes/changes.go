@@ -214,11 +214,18 @@ func keyValues(lx lexer, s string) ([][2]string, error) {
 		if val == "" {
 			return nil, fmt.Errorf("requires at least two arguments")
 		}
+		k, err := lx.word(key)
+		if err != nil {
+			return nil, err
+		}
 		v, err := lx.word(val)
 		if err != nil {
 			return nil, err
 		}
-		return [][2]string{{key, v}}, nil
+		if k == "" || strings.Contains(k, "=") {
+			return nil, fmt.Errorf("invalid name %q", key)
+		}
+		return [][2]string{{k, v}}, nil
 	}
 	var out [][2]string
 	for _, w := range words {

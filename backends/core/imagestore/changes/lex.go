@@ -117,7 +117,7 @@ func (l lexer) expand(rs []rune) (string, int, error) {
 	if i := strings.Index(body, ":"); i >= 0 && i+1 < len(body) && (body[i+1] == '-' || body[i+1] == '+') {
 		name, op, word = body[:i], body[i:i+2], body[i+2:]
 	}
-	if name == "" {
+	if !validName(name) {
 		return "", 0, fmt.Errorf("bad substitution: ${%s}", body)
 	}
 	val, set := l.env[name]
@@ -134,4 +134,14 @@ func (l lexer) expand(rs []rune) (string, int, error) {
 		}
 	}
 	return val, end + 1, nil
+}
+
+// validName reports whether s is a shell variable name.
+func validName(s string) bool {
+	for i, c := range s {
+		if c != '_' && !unicode.IsLetter(c) && (i == 0 || !unicode.IsDigit(c)) {
+			return false
+		}
+	}
+	return s != ""
 }
