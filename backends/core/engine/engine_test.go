@@ -19,6 +19,7 @@ import (
 
 	"github.com/sockerless/sockerless/api/driver"
 	"github.com/sockerless/sockerless/backends/core/events"
+	"github.com/sockerless/sockerless/backends/core/filters"
 	"github.com/sockerless/sockerless/backends/core/internal/fakedriver"
 	"github.com/sockerless/sockerless/backends/core/store"
 )
@@ -433,3 +434,44 @@ func (s *safeBuffer) String() string {
 }
 
 var _ = errors.New
+
+func TestHealthCheck(t *testing.T) {
+	v := newEnv(t)
+	hc := &container.HealthConfig{Test: []string{"CMD", "exit", "0"}, Interval: 20 * time.Millisecond, Retries: 1}
+	ok := v.create(t, "", container.Config{Cmd: []string{"sleep"}, Healthcheck: hc}, nil)
+	bad := v.create(t, "", container.Config{Cmd: []string{"sleep"}, Healthcheck: &container.HealthConfig{
+		Test: []string{"CMD", "exit", "1"}, Interval: 20 * time.Millisecond, Retries: 2}}, nil)
+	for _, id := range []string{ok, bad} {
+		if err := v.e.Start(t.Context(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a, _ := v.e.Inspect(t.Context(), ok, false)
+		b, _ := v.e.Inspect(t.Context(), bad, false)
+		if a.State.Health.Status == container.Healthy && b.State.Health.Status == container.Unhealthy {
+			if b.State.Health.FailingStreak < 2 || len(b.State.Health.Log) == 0 {
+				t.Fatalf("unhealthy %+v", b.State.Health)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("health %+v / %+v", a.State.Health, b.State.Health)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	list, err := v.e.List(t.Context(), ListOptions{Filters: filtersOf(t, `{"health":["unhealthy"]}`)})
+	if err != nil || len(list) != 1 || list[0].ID != bad || !strings.HasSuffix(list[0].Status, "(unhealthy)") {
+		t.Fatalf("list %+v %v", list, err)
+	}
+}
+
+func filtersOf(t *testing.T, s string) filters.Args {
+	t.Helper()
+	f, err := filters.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}

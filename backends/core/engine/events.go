@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	mevents "github.com/moby/moby/api/types/events"
+	"github.com/rs/zerolog"
 )
 
 type eventsMessage = mevents.Message
@@ -23,3 +24,6 @@ func (e *Engine) event(ctx context.Context, c *Container, action mevents.Action,
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// zerologCtx is the request's logger.
+func zerologCtx(ctx context.Context) *zerolog.Logger { return zerolog.Ctx(ctx) }

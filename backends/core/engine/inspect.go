@@ -59,6 +59,11 @@ func (e *Engine) inspectLocked(c *Container) container.InspectResponse {
 		Pid: st.Pid, ExitCode: st.ExitCode, Error: st.Error,
 		StartedAt: formatTime(st.StartedAt), FinishedAt: formatTime(st.FinishedAt),
 	}
+	if st.Health != nil {
+		h := *st.Health
+		h.Log = slices.Clone(h.Log)
+		state.Health = &h
+	}
 	execIDs := make([]string, 0, len(c.execs))
 	for id, x := range c.execs {
 		if !x.exited.Load() {
@@ -127,6 +132,9 @@ func statusString(s State, now time.Time) string {
 	ago := func(t time.Time) string { return units.HumanDuration(now.Sub(t)) }
 	switch s.Status {
 	case StatusRunning:
+		if s.Health != nil {
+			return "Up " + ago(s.StartedAt) + " (" + string(s.Health.Status) + ")"
+		}
 		return "Up " + ago(s.StartedAt)
 	case StatusPaused:
 		return "Up " + ago(s.StartedAt) + " (Paused)"
@@ -162,6 +170,9 @@ func (e *Engine) summary(c *Container, now time.Time) container.Summary {
 	}
 	if s.Labels == nil {
 		s.Labels = map[string]string{}
+	}
+	if h := r.State.Health; h != nil {
+		s.Health = &container.HealthSummary{Status: h.Status, FailingStreak: h.FailingStreak}
 	}
 	s.HostConfig.NetworkMode = string(r.HostConfig.NetworkMode)
 	return s

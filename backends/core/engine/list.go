@@ -206,7 +206,7 @@ func (m *matcher) match(r *Record) bool {
 		return true
 	}
 	if !f.MatchPrefix("id", r.ID) || !f.MatchPattern("name", r.Name) || !f.MatchLabels("label", r.Config.Labels) ||
-		!f.Match("status", string(r.State.Status)) || !f.Match("health", "none") || !f.Match("is-task", "false") ||
+		!f.Match("status", string(r.State.Status)) || !f.Match("health", string(r.State.healthStatus())) || !f.Match("is-task", "false") ||
 		!f.MatchAny("isolation", "", "default") {
 		return false
 	}

@@ -33,6 +33,16 @@ type State struct {
 	OOMKilled  bool      `json:",omitempty"`
 	StartedAt  time.Time `json:",omitzero"`
 	FinishedAt time.Time `json:",omitzero"`
+	// Health is set for containers with a health check, from their start.
+	Health *container.Health `json:",omitempty"`
+}
+
+// healthStatus is the health as filters and docker ps see it.
+func (s State) healthStatus() container.HealthStatus {
+	if s.Health == nil {
+		return container.NoHealthcheck
+	}
+	return s.Health.Status
 }
 
 // Record is everything persisted about a container: one atomic write per

@@ -71,7 +71,9 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 	now := e.now().UTC()
 	c.task, c.logw, c.stopped, c.canceled = task, run.logw, make(chan struct{}), false
 	c.resize = run.resize
-	if err := e.setState(c, State{Status: StatusRunning, Pid: task.PID(), StartedAt: now}); err != nil {
+	c.rec.State = State{Status: StatusRunning, Pid: task.PID(), StartedAt: now}
+	e.startHealth(c)
+	if err := e.setState(c, c.rec.State); err != nil {
 		e.log.Error().Err(err).Str("container_id", c.rec.ID).Msg("record running state")
 	}
 	e.event(ctx, c, mevents.ActionStart, nil)
@@ -173,7 +175,7 @@ func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
 	c.exits++
 	close(c.stopped)
 	s := State{Status: StatusExited, ExitCode: st.Code, OOMKilled: st.OOMKilled, Error: st.Error,
-		StartedAt: c.rec.State.StartedAt, FinishedAt: st.FinishedAt.UTC()}
+		StartedAt: c.rec.State.StartedAt, FinishedAt: st.FinishedAt.UTC(), Health: c.rec.State.Health}
 	e.event(ctx, c, mevents.ActionDie, map[string]string{"exitCode": itoa(st.Code),
 		"execDuration": itoa(int(s.FinishedAt.Sub(s.StartedAt).Seconds()))})
 	restart := !c.canceled && !e.isClosing() && shouldRestart(c.rec, st.Code)
