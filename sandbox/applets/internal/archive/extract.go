@@ -50,7 +50,7 @@ func (t *tarOpts) extract(e *applet.Env, tr *tar.Reader, h *tar.Header) error {
 		return err
 	}
 	if err := t.write(tr, h, name, target, dest); err != nil {
-		e.Perror(err, "can't create '%s'", name)
+		e.Perror(err, "can't open '%s'", name)
 		return err
 	}
 	return nil
@@ -64,7 +64,7 @@ func (t *tarOpts) write(tr *tar.Reader, h *tar.Header, name, target, dest string
 		}
 		if fi, err := os.Lstat(target); err == nil {
 			if t.o.Has("k") {
-				return nil
+				return &os.PathError{Op: "open", Path: name, Err: fs.ErrExist}
 			}
 			if !fi.IsDir() || h.Typeflag != tar.TypeDir {
 				// Replace, never write through an existing symlink.

@@ -44,8 +44,14 @@ func Diff(e *applet.Env) int {
 		d.context = n
 	}
 	a, b := args[0], args[1]
-	fa, errA := os.Stat(e.Path(a))
-	fb, errB := os.Stat(e.Path(b))
+	stat := func(name string) (os.FileInfo, error) {
+		if name == "-" {
+			return nil, nil // standard input
+		}
+		return os.Stat(e.Path(name))
+	}
+	fa, errA := stat(a)
+	fb, errB := stat(b)
 	for _, x := range []struct {
 		name string
 		err  error
@@ -55,12 +61,13 @@ func Diff(e *applet.Env) int {
 			return 2
 		}
 	}
+	isDir := func(fi os.FileInfo, err error) bool { return err == nil && fi != nil && fi.IsDir() }
 	switch {
-	case errA == nil && errB == nil && fa.IsDir() && fb.IsDir():
+	case isDir(fa, errA) && isDir(fb, errB):
 		d.dirs(a, b)
-	case errA == nil && fa.IsDir():
+	case isDir(fa, errA):
 		d.files(path.Join(a, path.Base(b)), b)
-	case errB == nil && fb.IsDir():
+	case isDir(fb, errB):
 		d.files(a, path.Join(b, path.Base(a)))
 	default:
 		d.files(a, b)

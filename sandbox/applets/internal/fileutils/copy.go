@@ -14,13 +14,14 @@ import (
 // copier copies one tree for cp and for mv across file systems.
 type copier struct {
 	e         *applet.Env
-	recursive bool // -r/-R/-a
-	deref     bool // follow symlinks in the source (-L, or no -r and no -P)
-	preserve  bool // -p/-a: mtime and mode
-	noClobber bool // -n
-	force     bool // -f
-	update    bool // -u
-	verbose   bool // -v
+	recursive bool          // -r/-R/-a
+	deref     bool          // follow symlinks in the source (-L, or no -r and no -P)
+	preserve  bool          // -p/-a: mtime and mode
+	noClobber bool          // -n
+	force     bool          // -f
+	update    bool          // -u
+	verbose   bool          // -v
+	made      []fs.FileInfo // directories created, to stop "cp -r d d/sub"
 }
 
 // Cp copies files: cp [-arRdPLpfnuvT] [-t DIR] SOURCE... DEST
@@ -130,9 +131,18 @@ func (c *copier) copyDir(src, dst string, fi fs.FileInfo) error {
 		c.e.Errorf("omitting directory '%s'", src)
 		return errors.New("omitted")
 	}
+	for _, m := range c.made {
+		if os.SameFile(m, fi) {
+			c.e.Errorf("recursion detected, omitting directory '%s'", src)
+			return errors.New("recursion")
+		}
+	}
 	if err := os.Mkdir(c.e.Path(dst), fi.Mode().Perm()|0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		c.e.Perror(err, "can't create directory '%s'", dst)
 		return err
+	}
+	if made, err := os.Stat(c.e.Path(dst)); err == nil {
+		c.made = append(c.made, made)
 	}
 	ents, err := os.ReadDir(c.e.Path(src))
 	if err != nil {

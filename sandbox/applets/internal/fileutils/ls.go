@@ -45,9 +45,7 @@ func Ls(e *applet.Env) int {
 	for _, a := range args {
 		fi, err := os.Lstat(e.Path(a))
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 && !o.Has("l") && !o.Has("d") && !o.Has("F") {
-			if st, serr := os.Stat(e.Path(a)); serr == nil {
-				fi = st
-			}
+			fi, err = os.Stat(e.Path(a))
 		}
 		if err != nil {
 			e.Perror(err, "%s", a)
@@ -124,7 +122,11 @@ func (l *lister) dir(d lsEntry, header bool) {
 	for _, f := range list {
 		if f.info.IsDir() && f.name != "." && f.name != ".." {
 			fmt.Fprintln(l.e.Stdout)
-			l.dir(lsEntry{name: path.Join(d.name, f.name), path: f.path, info: f.info}, true)
+			name := d.name + "/" + f.name // "./sub" for ".", as busybox prints
+			if strings.HasSuffix(d.name, "/") {
+				name = d.name + f.name
+			}
+			l.dir(lsEntry{name: name, path: f.path, info: f.info}, true)
 		}
 	}
 }

@@ -41,11 +41,11 @@ func (p *exprParser) primary2(a string) (*node, error) {
 			unit = map[byte]int64{'c': 1, 'w': 2, 'b': 512, 'k': 1024, 'M': 1 << 20, 'G': 1 << 30}[v[k]]
 			v = v[:k]
 		}
-		cmp, err := cmpNum(v)
-		if err != nil {
+		if _, err := cmpNum(v); err != nil {
 			return nil, err
 		}
-		return leaf(func(_ *finder, e entry) bool { return cmp((e.info.Size() + unit - 1) / unit) }), nil
+		// busybox compares the size in bytes with N units (GNU rounds up).
+		return leaf(func(_ *finder, e entry) bool { return cmpScaled(v, e.info.Size(), unit) }), nil
 	case "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin":
 		v, err := p.arg(a)
 		if err != nil {
@@ -260,4 +260,21 @@ func printf(format string, e entry) string {
 		}
 	}
 	return b.String()
+}
+
+// cmpScaled applies a -size comparison the way busybox does: the file size
+// in bytes against N*unit.
+func cmpScaled(spec string, size, unit int64) bool {
+	mode := byte(0)
+	if spec != "" && (spec[0] == '+' || spec[0] == '-') {
+		mode, spec = spec[0], spec[1:]
+	}
+	n, _ := strconv.ParseInt(spec, 10, 64)
+	switch mode {
+	case '+':
+		return size > n*unit
+	case '-':
+		return size < n*unit
+	}
+	return size == n*unit
 }

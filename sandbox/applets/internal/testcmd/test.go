@@ -163,7 +163,7 @@ func isUnary(op string) bool {
 
 func isBinary(op string) bool {
 	switch op {
-	case "=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef":
+	case "=", "==", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef":
 		return true
 	}
 	return false
@@ -253,10 +253,6 @@ func (p *parser) binary(a, op, b string) (bool, error) {
 		return a == b, nil
 	case "!=":
 		return a != b, nil
-	case "<":
-		return a < b, nil
-	case ">":
-		return a > b, nil
 	case "-nt", "-ot", "-ef":
 		fa, errA := os.Stat(p.e.Path(a))
 		fb, errB := os.Stat(p.e.Path(b))

@@ -124,7 +124,10 @@ func Base64(e *applet.Env) int {
 		enc = enc[wrap:]
 	}
 	if enc != "" {
-		bw.WriteString(enc + "\n")
+		bw.WriteString(enc)
+		if wrap > 0 {
+			bw.WriteString("\n") // busybox ends -w 0 output without one
+		}
 	}
 	return 0
 }

@@ -87,7 +87,7 @@ func checkSums(e *applet.Env, newHash func() hash.Hash, files []string, quiet bo
 				e.Perror(err, "can't open '%s'", name)
 				bad++
 				if !quiet {
-					fmt.Fprintf(e.Stdout, "%s: FAILED open or read\n", name)
+					fmt.Fprintf(e.Stdout, "%s: FAILED\n", name)
 				}
 			case got != strings.ToLower(want):
 				bad++

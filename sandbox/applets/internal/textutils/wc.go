@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/sockerless/sockerless/sandbox/applets/internal/applet"
 )
@@ -82,9 +81,9 @@ func count(r io.Reader) (counts, error) {
 			return c, err
 		}
 		c.bytes += int64(size)
-		if ru != utf8.RuneError || size > 1 {
-			c.chars++
-		}
+		// busybox (built without Unicode support) and the C locale count
+		// bytes as characters.
+		c.chars += int64(size)
 		switch {
 		case ru == '\n':
 			c.lines++
