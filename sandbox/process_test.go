@@ -36,6 +36,8 @@ func TestSignal(t *testing.T) {
 		{"cat stdin", []string{"cat"}, syscall.SIGTERM, 143},
 		{"busy loop", []string{"sh", "-c", "while true; do true; done"}, syscall.SIGKILL, 137},
 		{"pipeline", []string{"sh", "-c", "seq 1 100000000 | cat > /dev/null"}, syscall.SIGTERM, 143},
+		{"busy applet", []string{"yes"}, syscall.SIGTERM, 143},
+		{"busy applet to /dev/null", []string{"sh", "-c", "yes > /dev/null"}, syscall.SIGQUIT, 131},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
@@ -36,6 +37,8 @@ type Runtime struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	memory   memoryPool
+	// epoch is the origin of the applets' monotonic clock.
+	epoch time.Time
 	// hostEnv is added to every applet's environment (see hostEnv).
 	hostEnv []string
 	// image is the toolbox's initial memory when its data segments were
@@ -56,7 +59,8 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 			return nil, fmt.Errorf("sandbox: compilation cache: %w", err)
 		}
 	}
-	cfg := wazero.NewRuntimeConfig().WithCompilationCache(cache).WithCloseOnContextDone(true)
+	// No WithCloseOnContextDone: see Process.exitIfKilled.
+	cfg := wazero.NewRuntimeConfig().WithCompilationCache(cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)
@@ -71,7 +75,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile toolbox: %w", err)
 	}
-	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image, hostEnv: hostEnv()}, nil
+	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image, hostEnv: hostEnv(), epoch: time.Now()}, nil
 }
 
 // Close releases the compiled toolbox. Containers must be closed first.

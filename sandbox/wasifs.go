@@ -66,6 +66,7 @@ func lexical(p string) string { return path.Clean("/" + p) }
 
 // OpenFile implements [experimentalsys.FS].
 func (w *wasiFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode) (experimentalsys.File, experimentalsys.Errno) {
+	w.proc.self.exitIfKilled()
 	if f, errno, ok := w.virtualFile(lexical(p), flag); ok {
 		return f, errno
 	}

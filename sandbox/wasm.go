@@ -32,13 +32,23 @@ func (r *Runtime) runApplet(c *Container, p *Process, name string, args []string
 		WithArgs(argv...).
 		WithStdout(&timedWriter{p: p, w: pe.stdout}).
 		WithStderr(&timedWriter{p: p, w: pe.stderr}).
-		WithSysWalltime().
-		WithSysNanotime().
+		WithWalltime(func() (int64, int32) {
+			p.exitIfKilled()
+			now := time.Now()
+			return now.Unix(), int32(now.Nanosecond())
+		}, sys.ClockResolution(time.Microsecond)).
+		WithNanotime(func() int64 {
+			p.exitIfKilled()
+			return int64(time.Since(r.epoch))
+		}, sys.ClockResolution(1)).
 		WithRandSource(rand.Reader).
-		WithNanosleep(func(ns int64) { p.sleep(time.Duration(ns)) }).
+		WithNanosleep(func(ns int64) {
+			p.sleep(time.Duration(ns))
+			p.exitIfKilled()
+		}).
 		WithFSConfig(wazero.NewFSConfig().(sysfs.FSConfig).WithSysFSMount(newWasiFS(c, p, pe), "/"))
 	if pe.stdin != nil {
-		cfg = cfg.WithStdin(&ctxReader{p: p, r: pe.stdin})
+		cfg = cfg.WithStdin(&killReader{ctxReader{p: p, r: pe.stdin}})
 	}
 	for _, kv := range append(appletEnv(p, pe), r.hostEnv...) {
 		k, v, _ := cut(kv)
@@ -98,6 +108,32 @@ func cut(kv string) (string, string, bool) {
 	return kv, "", false
 }
 
+// exitIfKilled ends the running applet when the process was signalled. It
+// is called from the host functions an applet calls (clocks, sleeps,
+// reads, writes): the runtime does not instrument the compiled code with
+// cancellation checks (WithCloseOnContextDone), which made applets several
+// times slower. wazero turns the panic into the module's exit.
+//
+// # Notes
+//
+//   - An applet computing in a loop without any system call cannot be
+//     stopped until its next one.
+func (p *Process) exitIfKilled() {
+	if p.ctx.Err() != nil {
+		panic(sys.NewExitError(uint32(exitCode(p.ctx, 137))))
+	}
+}
+
+// killReader is the stdin of an applet: a [ctxReader] that ends the
+// applet when the process is signalled.
+type killReader struct{ ctxReader }
+
+func (k *killReader) Read(b []byte) (int, error) {
+	n, err := k.ctxReader.Read(b)
+	k.p.exitIfKilled()
+	return n, err
+}
+
 // sleep pauses for d or until the process is signalled.
 func (p *Process) sleep(d time.Duration) {
 	start := time.Now()
@@ -133,9 +169,11 @@ type timedWriter struct {
 }
 
 func (t *timedWriter) Write(b []byte) (int, error) {
+	t.p.exitIfKilled()
 	start := time.Now()
 	n, err := t.w.Write(b)
 	t.p.addBlocked(time.Since(start))
+	t.p.exitIfKilled()
 	return n, err
 }
 
