@@ -54,12 +54,7 @@ func NewHandler(o HandlerOptions) http.Handler {
 	drv := o.Engine.Driver()
 	system.Register(mux, system.Options{Backend: drv.Name, Version: Version, GitCommit: GitCommit, DataDir: o.DataDir,
 		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events})
-	mux.Handle("/volumes", unsupported(drv.Name, "volumes"))
-	mux.Handle("/volumes/", unsupported(drv.Name, "volumes"))
-	mux.HandleFunc("GET /volumes", func(w http.ResponseWriter, r *http.Request) {
-		// No volume can exist yet (TODO(#3)): the empty list is the truth.
-		_ = httpx.WriteJSON(w, http.StatusOK, map[string]any{"Volumes": []any{}, "Warnings": []string{}})
-	})
+	registerVolumes(mux, drv.Name)
 	mux.HandleFunc("/", httpx.NotFound)
 
 	// The frontend strips /vX.Y; accepting it here too lets a Docker client
@@ -69,12 +64,6 @@ func NewHandler(o HandlerOptions) http.Handler {
 	h = accessLog(h)
 	h = hlog.RequestIDHandler("req_id", "X-Request-Id")(h)
 	return hlog.NewHandler(o.Logger)(h)
-}
-
-func unsupported(backend, what string) http.Handler {
-	return httpx.API(func(w http.ResponseWriter, r *http.Request) error {
-		return errdefs.ErrNotImplemented.WithMessage(what + " are not supported by the " + backend + " backend yet")
-	})
 }
 
 // recoverer answers 500 for a handler that panics, logging the stack.

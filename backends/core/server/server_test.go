@@ -395,6 +395,12 @@ loop:
 	if err != nil || du.Containers.TotalCount != 1 {
 		t.Fatalf("df %+v %v", du.Containers, err)
 	}
+	if resp := get(t, f, "/volumes/nope", token); resp.StatusCode != 404 {
+		t.Fatalf("volume inspect: %d", resp.StatusCode)
+	}
+	if resp := get(t, f, "/volumes", token); resp.StatusCode != 200 {
+		t.Fatalf("volume list: %d", resp.StatusCode)
+	}
 	resp := get(t, f, backendapi.InfoPath, token)
 	var bi backendapi.Info
 	if err := json.NewDecoder(resp.Body).Decode(&bi); err != nil || bi.Backend != "fake" {

@@ -1,0 +1,31 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/volume"
+
+	"github.com/sockerless/sockerless/api/httpx"
+)
+
+// registerVolumes serves the /volumes endpoints while volumes are
+// TODO(#3): no volume can exist, so lists are empty and lookups are 404,
+// which is the truth; creating one is a 501 naming the backend.
+func registerVolumes(mux *http.ServeMux, backend string) {
+	mux.Handle("GET /volumes", httpx.API(func(w http.ResponseWriter, r *http.Request) error {
+		return httpx.WriteJSON(w, http.StatusOK, volume.ListResponse{Volumes: []volume.Volume{}, Warnings: []string{}})
+	}))
+	noSuch := httpx.API(func(w http.ResponseWriter, r *http.Request) error {
+		return errdefs.ErrNotFound.WithMessage("get " + r.PathValue("name") + ": no such volume")
+	})
+	mux.Handle("GET /volumes/{name}", noSuch)
+	mux.Handle("PUT /volumes/{name}", noSuch)
+	mux.Handle("DELETE /volumes/{name}", noSuch)
+	mux.Handle("POST /volumes/prune", httpx.API(func(w http.ResponseWriter, r *http.Request) error {
+		return httpx.WriteJSON(w, http.StatusOK, volume.PruneReport{VolumesDeleted: []string{}})
+	}))
+	mux.Handle("POST /volumes/create", httpx.API(func(w http.ResponseWriter, r *http.Request) error {
+		return errdefs.ErrNotImplemented.WithMessage("volumes are not supported by the " + backend + " backend yet")
+	}))
+}
