@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"mvdan.cc/sh/v3/interp"
 
 	"github.com/sockerless/sockerless/sandbox/rootfs"
@@ -274,11 +275,29 @@ func (c *Container) jobKilled(key jobKey) error {
 }
 
 // Close kills every process of the container and waits for them to end.
+//
+// # Notes
+//
+//   - An applet is stopped at its next system call (see
+//     [Process.exitIfKilled]); one computing without any is waited for at
+//     most closeGrace, and Close then reports it.
 func (c *Container) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
 	c.stop(signalError(syscall.SIGKILL))
-	c.wg.Wait()
-	return nil
+	done := make(chan struct{})
+	go func() {
+		c.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(closeGrace):
+		return fmt.Errorf("sandbox: %d processes did not stop within %v of SIGKILL: %w", len(c.Processes()), closeGrace, errdefs.ErrUnavailable)
+	}
 }
+
+// closeGrace bounds how long Close waits for killed processes.
+const closeGrace = 10 * time.Second
