@@ -9,7 +9,11 @@ import (
 const pageSize = 64 << 10
 
 // maxPooled is the number of idle memories a [memoryPool] keeps.
-const maxPooled = 16
+const maxPooled = 8
+
+// keepResident is how much of an idle memory stays mapped in: the rest is
+// returned to the kernel (and reads back as zeros).
+const keepResident = 8 << 20
 
 // memoryPool recycles the mappings of ended instances. A fresh mapping
 // costs a page fault per page touched, which dominates an applet's start
@@ -45,6 +49,13 @@ func (pool *memoryPool) get(maxBytes uint64) *mapping {
 }
 
 func (pool *memoryPool) put(m *mapping) {
+	if m.dirty > keepResident {
+		if err := syscall.Madvise(m.buf[keepResident:m.dirty], syscall.MADV_DONTNEED); err != nil {
+			syscall.Munmap(m.buf)
+			return
+		}
+		m.dirty = keepResident
+	}
 	clear(m.buf[:m.dirty])
 	m.dirty = 0
 	pool.mu.Lock()
