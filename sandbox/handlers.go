@@ -197,7 +197,13 @@ func (h *handlers) exec(ctx context.Context, args []string) error {
 	if f, ok := pe.stdin.(*os.File); ok && f == nil {
 		pe.stdin = nil
 	}
-	if code := h.c.spawn(ctx, args, pe); code != 0 {
+	code := h.c.spawn(ctx, args, pe)
+	if pe.job.path == "" {
+		if err := h.runTraps(ctx); err != nil {
+			return err
+		}
+	}
+	if code != 0 {
 		return interp.ExitStatus(uint8(code))
 	}
 	return nil
@@ -243,7 +249,7 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 			}
 		}
 	case "trap":
-		return filterTrap(args), nil
+		return h.shell.setTraps(args), nil
 	}
 	return args, nil
 }
@@ -268,23 +274,4 @@ func (h *handlers) cdError(ctx context.Context, dir string) string {
 // function, so that the shell would look it up in $PATH.
 func (h *handlers) external(name string) bool {
 	return !syntax.IsKeyword(name) && !interp.IsBuiltin(name) && h.runner.Funcs[name] == nil
-}
-
-// filterTrap keeps the EXIT and ERR conditions of a trap command, the ones
-// the interpreter supports.
-func filterTrap(args []string) []string {
-	if len(args) < 3 || args[1] == "-p" || args[1] == "-l" {
-		return args
-	}
-	out := args[:2:2]
-	for _, sig := range args[2:] {
-		switch sig {
-		case "EXIT", "0", "ERR", "SIGEXIT":
-			out = append(out, sig)
-		}
-	}
-	if len(out) == 2 {
-		return []string{"true"}
-	}
-	return out
 }

@@ -49,6 +49,8 @@ type Process struct {
 	code    int
 	ended   time.Time
 	job     jobKey
+	traps   map[syscall.Signal]string // a shell's signal traps, see traps.go
+	pending []syscall.Signal
 
 	// blocked is the time spent sleeping or waiting on streams; running
 	// is set while a WebAssembly instance runs (see [Process.cpu]).
@@ -110,6 +112,8 @@ func (p *Process) Signal(sig syscall.Signal) error {
 		return nil
 	case sig == syscall.SIGWINCH || sig == syscall.SIGCHLD || sig == syscall.SIGURG:
 		return nil // ignored by default, as the kernel does
+	case sig != syscall.SIGKILL && p.trapped(sig):
+		return nil
 	case terminatingSignals[sig]:
 		p.cancel(signalError(sig))
 		return nil

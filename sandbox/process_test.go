@@ -204,3 +204,40 @@ func TestInteractiveTTY(t *testing.T) {
 		t.Errorf("terminal shows %q", got)
 	}
 }
+
+func TestTraps(t *testing.T) {
+	tests := []struct {
+		name, script string
+		sig          syscall.Signal
+		wantOut      string
+		wantCode     int
+	}{
+		{"exit in trap", "trap 'echo got TERM; exit 0' TERM; echo ready; while true; do sleep 0.05; done", syscall.SIGTERM, "ready\ngot TERM\n", 0},
+		{"trap and go on", "trap 'echo int' INT; echo ready; sleep 0.3; echo after", syscall.SIGINT, "ready\nint\nafter\n", 0},
+		{"ignored", "trap '' TERM; echo ready; sleep 0.3; echo survived", syscall.SIGTERM, "ready\nsurvived\n", 0},
+		{"reset", "trap 'echo no' TERM; trap - TERM; echo ready; sleep 5", syscall.SIGTERM, "ready\n", 143},
+		{"kill is not trapped", "trap 'echo no' KILL 2>/dev/null; trap 'echo no' TERM; echo ready; sleep 5", syscall.SIGKILL, "ready\n", 137},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := testContainer(t)
+			var out syncBuffer
+			p, err := c.Start(t.Context(), ProcessConfig{Args: []string{"sh", "-c", tc.script}, Stdout: &out, Stderr: &out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "ready", func() bool { return strings.HasPrefix(out.String(), "ready") && len(c.Processes()) > 1 })
+			if err := p.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-p.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatalf("did not end: %q", out.String())
+			}
+			if code := p.Wait(); code != tc.wantCode || out.String() != tc.wantOut {
+				t.Errorf("exit %d %q, want %d %q", code, out.String(), tc.wantCode, tc.wantOut)
+			}
+		})
+	}
+}
