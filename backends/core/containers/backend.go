@@ -40,6 +40,7 @@ type Backend interface {
 	PutArchive(ctx context.Context, ref, path string, r io.Reader, opts driver.ArchiveOptions) error
 	Export(ctx context.Context, ref string) (io.ReadCloser, error)
 	Changes(ctx context.Context, ref string) ([]driver.Change, error)
+	Commit(ctx context.Context, ref string, opts engine.CommitOptions) (string, error)
 }
 
 var _ Backend = (*engine.Engine)(nil)

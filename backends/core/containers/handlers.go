@@ -3,6 +3,7 @@ package containers
 import (
 	"net/http"
 
+	"github.com/moby/moby/api/types/common"
 	"github.com/moby/moby/api/types/container"
 
 	"github.com/sockerless/sockerless/api/httpx"
@@ -156,4 +157,25 @@ func (h handlers) wait(w http.ResponseWriter, r *http.Request) error {
 		resp = container.WaitResponse{StatusCode: -1, Error: &container.WaitExitError{Message: err.Error()}}
 	}
 	return writeBody(w, resp)
+}
+
+// commit answers POST /commit (ImageCommit): an image of a container's
+// changes. As dockerd for API 1.13 and later, pause defaults to true.
+func (h handlers) commit(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	var cfg container.Config
+	var body *container.Config
+	if r.ContentLength != 0 {
+		if err := httpx.DecodeJSON(r, &cfg, true); err != nil {
+			return err
+		}
+		body = &cfg
+	}
+	id, err := h.b.Commit(r.Context(), q.Get("container"), engine.CommitOptions{Repo: q.Get("repo"), Tag: q.Get("tag"),
+		Comment: q.Get("comment"), Author: q.Get("author"), Changes: q["changes"],
+		Pause: boolValueOrDefault(r, "pause", true), Config: body})
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, common.IDResponse{ID: id})
 }

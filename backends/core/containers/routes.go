@@ -36,6 +36,7 @@ func Register(mux *http.ServeMux, b Backend, tracker *streams.Tracker) {
 	mux.Handle("HEAD /containers/{id}/archive", httpx.API(h.statPath))
 	mux.Handle("GET /containers/{id}/archive", httpx.API(h.getArchive))
 	mux.Handle("PUT /containers/{id}/archive", httpx.API(h.putArchive))
+	mux.Handle("POST /commit", httpx.API(h.commit))
 }
 
 type handlers struct {

@@ -128,7 +128,9 @@ func TestContainerLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := in.Container
-	var raw struct{ NetworkSettings struct{ IPAddress, Gateway string } }
+	var raw struct {
+		NetworkSettings struct{ IPAddress, Gateway string }
+	}
 	if err := json.Unmarshal(in.Raw, &raw); err != nil || raw.NetworkSettings.IPAddress != "172.17.0.2" || raw.NetworkSettings.Gateway != "172.17.0.1" {
 		t.Fatalf("API 1.51 NetworkSettings %+v %v", raw.NetworkSettings, err)
 	}

@@ -27,6 +27,7 @@ type Driver struct {
 	specs  map[string]driver.Spec
 	tasks  map[string]*Task
 	paused map[string]bool
+	added  map[string][]string
 	pid    atomic.Int64
 	// Resizes records the sizes received, by container ID.
 	Resizes map[string][]driver.TermSize
@@ -35,7 +36,7 @@ type Driver struct {
 // New returns the fake and the [driver.Driver] bundle around it, named
 // "fake", with every optional ability.
 func New() (*Driver, driver.Driver) {
-	d := &Driver{specs: map[string]driver.Spec{}, tasks: map[string]*Task{}, paused: map[string]bool{}, Resizes: map[string][]driver.TermSize{}}
+	d := &Driver{specs: map[string]driver.Spec{}, tasks: map[string]*Task{}, paused: map[string]bool{}, added: map[string][]string{}, Resizes: map[string][]driver.TermSize{}}
 	return d, driver.Driver{Name: "fake", Lifecycle: d, Exec: d, Filesystem: fs{d}, Extra: d,
 		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true, Pause: true, Stats: true, Top: true}}
 }

@@ -94,9 +94,13 @@ func (f fs) PutArchive(_ context.Context, id, path string, r io.Reader, _ driver
 			continue
 		}
 		data, _ := io.ReadAll(tr)
-		if err := root.WriteFile(filepath.Join(rel(path), rel(h.Name)), data, 0o644); err != nil {
+		name := filepath.Join(rel(path), rel(h.Name))
+		if err := root.WriteFile(name, data, 0o644); err != nil {
 			return err
 		}
+		f.d.mu.Lock()
+		f.d.added[id] = append(f.d.added[id], "/"+name)
+		f.d.mu.Unlock()
 	}
 }
 
@@ -107,6 +111,13 @@ func (f fs) Export(ctx context.Context, id string) (io.ReadCloser, error) {
 	return io.NopCloser(&buf), nil
 }
 
-func (f fs) Changes(context.Context, string) ([]driver.Change, error) {
-	return []driver.Change{{Path: "/tmp", Kind: 0}}, nil
+// Changes lists the files PutArchive wrote, as added.
+func (f fs) Changes(_ context.Context, id string) ([]driver.Change, error) {
+	f.d.mu.Lock()
+	defer f.d.mu.Unlock()
+	var out []driver.Change
+	for _, p := range f.d.added[id] {
+		out = append(out, driver.Change{Path: p, Kind: 1})
+	}
+	return out, nil
 }
