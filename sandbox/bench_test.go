@@ -119,3 +119,16 @@ func BenchmarkIdleSleepMemory(b *testing.B) {
 		_ = rt
 	}
 }
+
+// BenchmarkNewCached measures a daemon restart: New with the compiled
+// toolbox already in the cache directory.
+func BenchmarkNewCached(b *testing.B) {
+	testRuntime(b) // fills the cache
+	for b.Loop() {
+		rt, err := New(b.Context(), Options{CacheDir: testCacheDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rt.Close(context.Background())
+	}
+}

@@ -15,9 +15,33 @@ import (
 var sharedRuntime = sync.OnceValues(func() (*Runtime, error) {
 	// A cache shared by test runs: wazero keys it by its version and the
 	// module's hash, so a stale entry is never used.
-	dir := filepath.Join(os.TempDir(), "sockerless-sandbox-test-cache")
-	return New(context.Background(), Options{CacheDir: dir})
+	return New(context.Background(), Options{CacheDir: testCacheDir()})
 })
+
+func testCacheDir() string { return filepath.Join(os.TempDir(), "sockerless-sandbox-test-cache") }
+
+// TestCompilationCache checks that the compiled toolbox is on disk, so that
+// a restarted daemon loads it instead of compiling it again.
+func TestCompilationCache(t *testing.T) {
+	testRuntime(t)
+	var files int
+	filepath.WalkDir(testCacheDir(), func(p string, de os.DirEntry, err error) error {
+		if err == nil && !de.IsDir() {
+			files++
+		}
+		return nil
+	})
+	if files == 0 {
+		t.Fatal("nothing cached in", testCacheDir())
+	}
+	start := time.Now()
+	rt, err := New(t.Context(), Options{CacheDir: testCacheDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	t.Logf("New with a warm cache: %v", time.Since(start))
+}
 
 func testRuntime(t testing.TB) *Runtime {
 	t.Helper()
