@@ -11,7 +11,7 @@ import (
 )
 
 // statDefault is busybox's stat output without -c.
-const statDefault = "  File: %N\n  Size: %-10s\tBlocks: %-10b IO Block: %-6B %F\n" +
+const statDefault = "  File: %N\n  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\n" +
 	"Device: %Dh/%dd\tInode: %-10i  Links: %h\n" +
 	"Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\n" +
 	"Access: %x\nModify: %y\nChange: %z\n"
