@@ -1,11 +1,9 @@
 package toolbox
 
-import "strings"
-
-// hostOnly are commands that run other commands or need the host's view of
-// the filesystem, so they cannot be WASI applets: WASI preview1 cannot spawn
-// processes, and it has no file permissions or owners.
-var hostOnly = []string{"chgrp", "chmod", "chown", "kill", "nice", "nohup", "timeout", "which", "xargs"}
+import (
+	"slices"
+	"strings"
+)
 
 // HostCommands returns the sorted names of the commands the runtime must
 // implement in its host shell because no applet can: xargs, timeout, nice,
@@ -13,7 +11,9 @@ var hostOnly = []string{"chgrp", "chmod", "chown", "kill", "nice", "nohup", "tim
 // chmod, chown and chgrp change metadata WASI cannot express. "env CMD" and "find ... -exec" are
 // host commands too, but only in that form; see [NeedsHost].
 func HostCommands() []string {
-	return append([]string(nil), hostOnly...)
+	// WASI preview1 cannot spawn processes or send signals, and it has no
+	// file permissions or owners.
+	return []string{"chgrp", "chmod", "chown", "kill", "nice", "nohup", "timeout", "which", "xargs"}
 }
 
 // NeedsHost reports whether the command line args (args[0] is the command
@@ -41,12 +41,7 @@ func NeedsHost(args []string) bool {
 		}
 		return false
 	}
-	for _, h := range hostOnly {
-		if h == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(HostCommands(), name)
 }
 
 // EnvCommand splits the arguments of env into its own part (options and
