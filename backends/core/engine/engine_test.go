@@ -297,6 +297,17 @@ func TestAutoRemove(t *testing.T) {
 	if _, err := os.Stat(v.e.containerDir(id)); !os.IsNotExist(err) {
 		t.Fatalf("container directory left: %v", err)
 	}
+	// docker restart does not auto-remove.
+	id = v.create(t, "", container.Config{Cmd: []string{"sleep"}}, &container.HostConfig{AutoRemove: true})
+	if err := v.e.Start(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.e.Restart(t.Context(), id, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if in, err := v.e.Inspect(t.Context(), id, false); err != nil || in.State.Status != "running" {
+		t.Fatalf("after restart: %v", err)
+	}
 }
 
 func TestRecoveryAfterCrash(t *testing.T) {

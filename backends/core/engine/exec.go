@@ -223,8 +223,29 @@ func (s *ExecSession) Run(ctx context.Context, in io.Reader, out io.Writer) {
 	x.exited.Store(true)
 	c.mu.Lock()
 	e.event(ctx, c, mevents.ActionExecDie, map[string]string{"execID": x.id, "exitCode": itoa(code)})
+	c.exited = append(c.exited, x.id)
+	var drop []string
+	if len(c.exited) > maxExitedExecs {
+		drop = slices.Clone(c.exited[:len(c.exited)-maxExitedExecs])
+		c.exited = slices.Delete(c.exited, 0, len(drop))
+		for _, id := range drop {
+			delete(c.execs, id)
+		}
+	}
 	c.mu.Unlock()
+	if len(drop) > 0 {
+		e.mu.Lock()
+		for _, id := range drop {
+			delete(e.execs, id)
+		}
+		e.mu.Unlock()
+	}
 }
+
+// maxExitedExecs bounds the finished execs kept per container for exec
+// inspect, so that a long-lived container exec'ed into by a CI runner does
+// not grow without end.
+const maxExitedExecs = 128
 
 func ignoreDetach(err error) error {
 	if errors.Is(err, streams.ErrDetached) {

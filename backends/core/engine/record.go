@@ -87,12 +87,16 @@ type Container struct {
 	backoff    time.Duration
 	// canceled is set by stop: the run that ends must not restart.
 	canceled bool
-	removing bool
+	// restarting is set during docker restart: the stop it does must not
+	// auto-remove the container, as dockerd's HasBeenManuallyRestarted.
+	restarting bool
+	removing   bool
 	// prepared is set once the driver's Create ran in this daemon's life:
 	// a driver keeps its state in memory, so recovered containers are
 	// created again before their first use.
 	prepared bool
 	execs    map[string]*Exec
+	exited   []string // finished exec IDs, oldest first
 	// ver counts changes of the record; summaryJSON caches the encoded
 	// list entry of version summaryVer with status summaryStatus.
 	ver           uint64

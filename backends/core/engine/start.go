@@ -186,7 +186,7 @@ func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
 	if err := e.setState(c, s); err != nil {
 		e.log.Error().Err(err).Str("container_id", c.rec.ID).Msg("record exit")
 	}
-	autoRemove := c.rec.HostConfig.AutoRemove && !restart
+	autoRemove := c.rec.HostConfig.AutoRemove && !restart && !c.restarting
 	c.mu.Unlock()
 	if autoRemove {
 		if err := e.remove(ctx, c, RemoveOptions{Force: true}); err != nil && !errdefs.IsConflict(err) {

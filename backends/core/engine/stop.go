@@ -188,6 +188,14 @@ func (e *Engine) Restart(ctx context.Context, ref, sig string, timeout *int) err
 	if err != nil {
 		return err
 	}
+	c.mu.Lock()
+	c.restarting = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.restarting = false
+		c.mu.Unlock()
+	}()
 	if err := e.stop(ctx, c, sig, timeout, true); err != nil && !errdefs.IsNotModified(err) {
 		return err
 	}
