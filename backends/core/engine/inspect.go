@@ -35,11 +35,9 @@ func (e *Engine) Inspect(ctx context.Context, ref string, size bool) (container.
 	if err != nil {
 		return container.InspectResponse{}, err
 	}
-	e.mu.RLock()
 	c.mu.Lock()
 	resp := e.inspectLocked(c)
 	c.mu.Unlock()
-	e.mu.RUnlock()
 	if size {
 		rw, root := e.sizes(ctx, c)
 		resp.SizeRw, resp.SizeRootFs = &rw, &root
@@ -47,7 +45,7 @@ func (e *Engine) Inspect(ctx context.Context, ref string, size bool) (container.
 	return resp, nil
 }
 
-// inspectLocked builds the inspect body; c.mu and e.mu (read) are held.
+// inspectLocked builds the inspect body; c.mu is held.
 func (e *Engine) inspectLocked(c *Container) container.InspectResponse {
 	r := &c.rec
 	cfg := *r.Config

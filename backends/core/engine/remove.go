@@ -123,18 +123,26 @@ func (e *Engine) finishRemove(ctx context.Context, c *Container) error {
 	if err := e.st.Delete(kind, id); err != nil {
 		return err
 	}
+	// Lock order is always c.mu before e.mu: take them one at a time.
+	c.mu.Lock()
+	execs := make([]string, 0, len(c.execs))
+	for x := range c.execs {
+		execs = append(execs, x)
+	}
+	c.removed = true
+	c.notify()
+	name := c.rec.Name
+	c.mu.Unlock()
 	e.mu.Lock()
 	delete(e.byID, id)
-	if e.names[c.rec.Name] == id {
-		delete(e.names, c.rec.Name)
+	if e.names[name] == id {
+		delete(e.names, name)
 	}
-	c.mu.Lock()
-	for x := range c.execs {
+	for _, x := range execs {
 		delete(e.execs, x)
 	}
 	e.mu.Unlock()
-	c.removed = true
-	c.notify()
+	c.mu.Lock()
 	e.event(ctx, c, mevents.ActionDestroy, nil)
 	c.mu.Unlock()
 	return nil
