@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -112,4 +113,24 @@ func TestMountBehindSymlink(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "f")); err != nil {
 		t.Errorf("not written to the mount: %v", err)
 	}
+}
+
+// TestDeviceNodes checks that a device node in the root (from an image)
+// does not open the host's device.
+func TestDeviceNodes(t *testing.T) {
+	c, root := testContainer(t)
+	// /dev/zero's numbers: mknod needs root, as an image unpacked by root.
+	if err := syscall.Mknod(filepath.Join(root, "tmp/zero"), syscall.S_IFCHR|0o666, int(unixMkdev(1, 5))); err != nil {
+		t.Fatalf("mknod (the test runs as root, as CI does): %v", err)
+	}
+	for _, s := range []string{"head -c 1 /tmp/zero", "cat < /tmp/zero"} {
+		if got := run(t, c, s); got.code == 0 || !strings.Contains(got.stderr, "Permission denied") {
+			t.Errorf("%s: %+v", s, got)
+		}
+	}
+}
+
+// unixMkdev encodes a device number as Linux does.
+func unixMkdev(major, minor uint32) uint64 {
+	return uint64(major&0xfff)<<8 | uint64(minor&0xff) | uint64(minor&^0xff)<<12 | uint64(major&^0xfff)<<32
 }

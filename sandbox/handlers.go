@@ -85,11 +85,22 @@ func (c *Container) openFile(cpath string, flag int, perm fs.FileMode) (*os.File
 	if flag&osWriteFlags != 0 && res.ReadOnly {
 		return nil, pathError("open", cpath, syscall.EROFS)
 	}
+	if isDeviceNode(res.Host) {
+		return nil, pathError("open", cpath, syscall.EACCES)
+	}
 	f, err := os.OpenFile(res.Host, flag|syscall.O_NOFOLLOW, perm)
 	if err != nil {
 		return nil, pathError("open", cpath, err)
 	}
 	return f, nil
+}
+
+// isDeviceNode reports a device file in the root (an image may hold
+// some): opening it would open the host's device, so it is refused; the
+// sandbox's own devices are virtual.
+func isDeviceNode(host string) bool {
+	fi, err := os.Lstat(host)
+	return err == nil && fi.Mode()&(fs.ModeDevice|fs.ModeCharDevice) != 0
 }
 
 // open implements [interp.OpenHandlerFunc] (redirections, source).

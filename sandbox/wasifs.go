@@ -80,6 +80,9 @@ func (w *wasiFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode
 	if flag&writeFlags != 0 && res.ReadOnly {
 		return nil, experimentalsys.EROFS
 	}
+	if isDeviceNode(res.Host) {
+		return nil, experimentalsys.EACCES
+	}
 	return w.host.OpenFile(h, flag|experimentalsys.O_NOFOLLOW, perm)
 }
 
