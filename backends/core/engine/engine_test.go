@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -485,4 +486,43 @@ func filtersOf(t *testing.T, s string) filters.Args {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// TestConcurrentOperations runs every kind of operation at once, for the
+// race detector and for lock-order deadlocks.
+func TestConcurrentOperations(t *testing.T) {
+	v := newEnv(t)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 15 {
+				id := v.create(t, fmt.Sprintf("c%d-%d", g, i), container.Config{Cmd: []string{"sleep"}}, nil)
+				if err := v.e.Start(ctx, id); err != nil {
+					t.Error(err)
+					return
+				}
+				x, err := v.e.ExecCreate(ctx, id, container.ExecCreateRequest{Cmd: []string{"echo", "x"}})
+				if err == nil {
+					if s, err := v.e.ExecStart(ctx, x, container.ExecStartRequest{Detach: true}); err == nil {
+						s.Run(ctx, nil, nil)
+					}
+				}
+				v.e.List(ctx, ListOptions{All: true})
+				v.e.Inspect(ctx, id, false)
+				v.e.Rename(ctx, id, fmt.Sprintf("r%d-%d", g, i))
+				v.e.Counts()
+				if err := v.e.Remove(ctx, id, RemoveOptions{Force: true}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := v.e.Counts(); n.Total != 0 {
+		t.Fatalf("left %+v", n)
+	}
 }

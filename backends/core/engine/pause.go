@@ -74,6 +74,9 @@ func (e *Engine) Rename(ctx context.Context, ref, newName string) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.removed || c.removing {
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("removal of container %s is already in progress", c.rec.ID))
+	}
 	old := c.rec.Name
 	if old == name {
 		return errdefs.ErrInvalidArgument.WithMessage("Renaming a container with the same name as its current name")
