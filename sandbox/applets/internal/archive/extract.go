@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/tar"
+	"cmp"
 	"errors"
 	"io"
 	"io/fs"
@@ -40,10 +41,7 @@ func (t *tarOpts) extract(e *applet.Env, tr *tar.Reader, h *tar.Header) error {
 		}
 		return nil
 	}
-	dest := e.Path(t.dir)
-	if dest == "" {
-		dest = "."
-	}
+	dest := e.Path(cmp.Or(t.dir, "."))
 	target, err := Resolve(dest, name, os.Lstat, os.Readlink)
 	if err != nil {
 		e.Errorf("skipping unsafe member '%s'", h.Name)
