@@ -66,8 +66,15 @@ func TestEscape(t *testing.T) {
 
 func TestReadOnlyMount(t *testing.T) {
 	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "keep"), []byte("original\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	c, _ := testContainer(t, Mount{Source: data, Target: "/ro", ReadOnly: true})
-	got := run(t, c, "echo x > /ro/f")
+	got := run(t, c, "ln /ro/keep /tmp/hard; echo changed > /tmp/hard; mv /ro/keep /tmp/moved; rm -f /ro/keep; mkdir /ro/d; cat /ro/keep")
+	if got.stdout != "original\n" {
+		t.Errorf("read-only mount changed: %+v", got)
+	}
+	got = run(t, c, "echo x > /ro/f")
 	if got.code == 0 || !strings.Contains(got.stderr, "Read-only file system") {
 		t.Errorf("write to read-only mount: %+v", got)
 	}
@@ -82,8 +89,8 @@ func TestBindMount(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := testContainer(t, Mount{Source: data, Target: "/work/data"})
-	got := run(t, c, "cat /work/data/in && echo out > /work/data/out && ls /work/data")
-	if want := (result{stdout: "from host\nin\nout\n"}); got != want {
+	got := run(t, c, "cat /work/data/in && echo out > /work/data/out && echo m > /tmp/m && mv /tmp/m /work/data/ && ls /work/data && cat /work/data/m && ls /tmp/m")
+	if want := (result{stdout: "from host\nin\nm\nout\nm\n", stderr: "ls: /tmp/m: No such file or directory\n", code: 1}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"syscall"
 
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
 	"github.com/tetratelabs/wazero/experimental/sysfs"
@@ -162,15 +163,69 @@ func (w *wasiFS) Chmod(p string, perm fs.FileMode) experimentalsys.Errno {
 
 // Rename implements [experimentalsys.FS].
 func (w *wasiFS) Rename(from, to string) experimentalsys.Errno {
-	_, hf, errno := w.resolve(from, false, true)
+	rf, hf, errno := w.resolve(from, false, true)
 	if errno != 0 {
 		return errno
 	}
-	_, ht, errno := w.resolve(to, false, true)
+	rt, ht, errno := w.resolve(to, false, true)
 	if errno != 0 {
 		return errno
+	}
+	if rf.MountPoint || rt.MountPoint {
+		return experimentalsys.EPERM // EBUSY on Linux
+	}
+	if rf.Mount != rt.Mount {
+		// Linux answers EXDEV, which WASI errors cannot carry through
+		// wazero: move files the way mv would.
+		return experimentalsys.UnwrapOSError(moveAcross(rf.Host, rt.Host))
 	}
 	return w.host.Rename(hf, ht)
+}
+
+// moveAcross moves a file or symlink between mounts by copying it.
+// Directories are refused.
+func moveAcross(from, to string) error {
+	fi, err := os.Lstat(from)
+	if err != nil {
+		return err
+	}
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(from)
+		if err != nil {
+			return err
+		}
+		os.Remove(to)
+		if err := os.Symlink(target, to); err != nil {
+			return err
+		}
+	case fi.Mode().IsRegular():
+		src, err := os.Open(from)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		tmp := to + ".sockerless-mv"
+		dst, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, fi.Mode().Perm())
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(dst, src)
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp, to)
+		}
+		if err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		os.Chtimes(to, fi.ModTime(), fi.ModTime())
+	default:
+		return syscall.EPERM
+	}
+	return os.Remove(from)
 }
 
 // Rmdir implements [experimentalsys.FS].
@@ -196,13 +251,18 @@ func (w *wasiFS) Unlink(p string) experimentalsys.Errno {
 
 // Link implements [experimentalsys.FS].
 func (w *wasiFS) Link(oldPath, newPath string) experimentalsys.Errno {
-	_, ho, errno := w.resolve(oldPath, false, false)
+	ro, ho, errno := w.resolve(oldPath, false, false)
 	if errno != 0 {
 		return errno
 	}
-	_, hn, errno := w.resolve(newPath, false, true)
+	rn, hn, errno := w.resolve(newPath, false, true)
 	if errno != 0 {
 		return errno
+	}
+	if ro.Mount != rn.Mount {
+		// Not across mounts (EXDEV on Linux): a link would also let a
+		// read-only mount's file be written through a writable name.
+		return experimentalsys.EPERM
 	}
 	return w.host.Link(ho, hn)
 }

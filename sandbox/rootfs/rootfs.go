@@ -85,6 +85,9 @@ type Path struct {
 	ReadOnly bool
 	// MountPoint is set when Container is the root of a mount or "/".
 	MountPoint bool
+	// Mount is the target of the mount holding Container ("" for the root):
+	// links and renames cannot cross mounts (EXDEV).
+	Mount string
 }
 
 // mountOf returns the mount that holds the clean absolute container path p,
@@ -104,7 +107,7 @@ func (f *FS) mountOf(p string) *Mount {
 func (f *FS) host(p string) Path {
 	if m := f.mountOf(p); m != nil {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, m.Target), "/")
-		return Path{Container: p, Host: filepath.Join(m.Source, filepath.FromSlash(rel)), ReadOnly: m.ReadOnly, MountPoint: p == m.Target}
+		return Path{Container: p, Host: filepath.Join(m.Source, filepath.FromSlash(rel)), ReadOnly: m.ReadOnly, MountPoint: p == m.Target, Mount: m.Target}
 	}
 	return Path{Container: p, Host: filepath.Join(f.root, filepath.FromSlash(p)), MountPoint: p == "/"}
 }
