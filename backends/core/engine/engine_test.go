@@ -526,3 +526,26 @@ func TestConcurrentOperations(t *testing.T) {
 		t.Fatalf("left %+v", n)
 	}
 }
+
+func TestParseTimestamp(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		{"0", time.Unix(0, 0)},
+		{"1700000000.5", time.Unix(1700000000, 5e8)},
+		{"10m", now.Add(-10 * time.Minute)},
+		{"2025-12-31T00:00:00Z", time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{"2025-12-31", time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tc := range tests {
+		got, err := ParseTimestamp(tc.in, now)
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("%q = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := ParseTimestamp("yesterday", now); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("bad timestamp: %v", err)
+	}
+}

@@ -117,12 +117,12 @@ func matchesAnyLabel(fs []string, labels map[string]string) bool {
 // parseTimestamp parses Docker's timestamps: Unix seconds (with an
 // optional fraction), RFC 3339 dates, or a Go duration before now.
 func parseTimestamp(s string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
-	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
