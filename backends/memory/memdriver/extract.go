@@ -57,7 +57,7 @@ func extract(ctx context.Context, fsys *rootfs.FS, dest string, r io.Reader, opt
 		if err := replaceable(res.Host, hdr, opts); err != nil {
 			return err
 		}
-		if err := createEntry(fsys, dest, res.Host, hdr, tr); err != nil {
+		if err := createEntry(fsys, dest, res, hdr, tr); err != nil {
 			return fmt.Errorf("extract %s: %w", hdr.Name, err)
 		}
 		if opts.CopyUIDGID {
@@ -98,7 +98,8 @@ func replaceable(host string, hdr *tar.Header, opts driver.ArchiveOptions) error
 }
 
 // createEntry makes one entry at host.
-func createEntry(fsys *rootfs.FS, dest, host string, hdr *tar.Header, r io.Reader) error {
+func createEntry(fsys *rootfs.FS, dest string, res rootfs.Path, hdr *tar.Header, r io.Reader) error {
+	host := res.Host
 	mode := fs.FileMode(hdr.Mode).Perm()
 	if hdr.Mode&0o4000 != 0 {
 		mode |= fs.ModeSetuid
@@ -134,6 +135,11 @@ func createEntry(fsys *rootfs.FS, dest, host string, hdr *tar.Header, r io.Reade
 		target, err := fsys.Resolve(path.Join(dest, path.Clean("/"+hdr.Linkname)), false)
 		if err != nil {
 			return err
+		}
+		if target.Mount != res.Mount {
+			// As Linux (EXDEV); a link into a read-only mount would also
+			// make its file writable.
+			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("hard link %q to %q crosses a mount", hdr.Name, hdr.Linkname))
 		}
 		return os.Link(target.Host, host)
 	case tar.TypeXGlobalHeader:
