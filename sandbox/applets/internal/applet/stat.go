@@ -23,9 +23,12 @@ func Nlink(fi fs.FileInfo) uint64 {
 	return 1
 }
 
-// Owner returns the uid and gid of fi. WASI preview1 reports no owners, so
-// inside the sandbox they are always 0.
+// Owner returns the uid and gid of fi: from the runtime when [Env.Stat]
+// got them (WASI preview1 itself reports no owners), else from the os.
 func Owner(fi fs.FileInfo) (uid, gid int) {
+	if m, ok := fi.(metaInfo); ok {
+		return m.uid, m.gid
+	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		return int(st.Uid), int(st.Gid)
 	}

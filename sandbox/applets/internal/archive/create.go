@@ -72,16 +72,16 @@ func (t *tarOpts) add(e *applet.Env, tw *tar.Writer, ids *applet.IDNames, self o
 	if t.excluded(name) {
 		return nil
 	}
-	stat := os.Lstat
+	stat := e.Lstat
 	if t.o.Has("h") {
-		stat = os.Stat
+		stat = e.Stat
 	}
-	fi, err := stat(e.Path(src))
+	fi, err := stat(src)
 	if err != nil {
 		e.Perror(err, "%s", strings.TrimPrefix(src, t.dir+"/"))
 		return err
 	}
-	if self != nil && os.SameFile(fi, self) {
+	if self != nil && applet.SameFile(fi, self) {
 		e.Errorf("%s: file is the archive; skipping", name)
 		return nil
 	}
@@ -98,6 +98,7 @@ func (t *tarOpts) add(e *applet.Env, tw *tar.Writer, ids *applet.IDNames, self o
 	if fi.IsDir() && !strings.HasSuffix(h.Name, "/") {
 		h.Name += "/"
 	}
+	h.Uid, h.Gid = applet.Owner(fi)
 	h.Uname, h.Gname = ids.User(h.Uid), ids.Group(h.Gid)
 	h.Format = tar.FormatGNU
 	h.AccessTime, h.ChangeTime = fi.ModTime(), fi.ModTime()

@@ -47,14 +47,14 @@ func (t *tarOpts) extract(e *applet.Env, tr *tar.Reader, h *tar.Header) error {
 		e.Errorf("skipping unsafe member '%s'", h.Name)
 		return err
 	}
-	if err := t.write(tr, h, name, target, dest); err != nil {
+	if err := t.write(e, tr, h, name, target, dest); err != nil {
 		e.Perror(err, "can't open '%s'", name)
 		return err
 	}
 	return nil
 }
 
-func (t *tarOpts) write(tr *tar.Reader, h *tar.Header, name, target, dest string) error {
+func (t *tarOpts) write(e *applet.Env, tr *tar.Reader, h *tar.Header, name, target, dest string) error {
 	mode := h.FileInfo().Mode().Perm()
 	if h.Typeflag != tar.TypeDir {
 		if err := os.MkdirAll(path.Dir(target), 0o755); err != nil {
@@ -77,7 +77,7 @@ func (t *tarOpts) write(tr *tar.Reader, h *tar.Header, name, target, dest string
 		if err := os.MkdirAll(target, 0o755); err != nil {
 			return err
 		}
-		os.Chmod(target, mode|0o700)
+		e.Chmod(target, mode|0o700) // best effort, as busybox
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_EXCL, mode|0o600)
 		if err != nil {
@@ -90,7 +90,7 @@ func (t *tarOpts) write(tr *tar.Reader, h *tar.Header, name, target, dest string
 		if err != nil {
 			return err
 		}
-		os.Chmod(target, mode)
+		e.Chmod(target, h.FileInfo().Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky))
 	case tar.TypeSymlink:
 		// A link pointing outside is created as is: images rely on absolute
 		// links, and later members are resolved through it safely.

@@ -85,21 +85,21 @@ func targets(e *applet.Env, o applet.Opts, args []string) (srcs []string, dest s
 	return srcs, dest, isDir, true
 }
 
-func (c *copier) stat(name string, top bool) (fs.FileInfo, error) {
-	if c.deref || (top && false) {
-		return os.Stat(c.e.Path(name))
+func (c *copier) stat(name string) (fs.FileInfo, error) {
+	if c.deref {
+		return c.e.Stat(name)
 	}
-	return os.Lstat(c.e.Path(name))
+	return c.e.Lstat(name)
 }
 
 // copy copies src to dst, reporting errors itself.
 func (c *copier) copy(src, dst string, top bool) error {
-	fi, err := c.stat(src, top)
+	fi, err := c.stat(src)
 	if err != nil {
 		c.e.Perror(err, "can't stat '%s'", strings.TrimRight(src, "/"))
 		return err
 	}
-	if di, err := os.Stat(c.e.Path(dst)); err == nil && os.SameFile(fi, di) {
+	if di, err := os.Stat(c.e.Path(dst)); err == nil && applet.SameFile(fi, di) {
 		c.e.Errorf("'%s' and '%s' are the same file", src, dst)
 		return errors.New("same file")
 	}
@@ -132,7 +132,7 @@ func (c *copier) copyDir(src, dst string, fi fs.FileInfo) error {
 		return errors.New("omitted")
 	}
 	for _, m := range c.made {
-		if os.SameFile(m, fi) {
+		if applet.SameFile(m, fi) {
 			c.e.Errorf("recursion detected, omitting directory '%s'", src)
 			return errors.New("recursion")
 		}
@@ -162,6 +162,8 @@ func (c *copier) copyDir(src, dst string, fi fs.FileInfo) error {
 }
 
 func (c *copier) copyFile(src, dst string, fi fs.FileInfo) error {
+	_, statErr := os.Stat(c.e.Path(dst))
+	isNew := statErr != nil
 	if di, err := os.Stat(c.e.Path(dst)); err == nil {
 		if c.noClobber || (c.update && !fi.ModTime().After(di.ModTime())) {
 			return nil
@@ -190,9 +192,14 @@ func (c *copier) copyFile(src, dst string, fi fs.FileInfo) error {
 		c.e.Perror(err, "error writing to '%s'", dst)
 		return err
 	}
-	if c.preserve {
-		os.Chmod(c.e.Path(dst), fi.Mode().Perm())
+	switch {
+	case c.preserve:
+		c.e.Chmod(dst, fi.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky))
 		os.Chtimes(c.e.Path(dst), fi.ModTime(), fi.ModTime())
+	case isNew:
+		// A new copy gets the source's permissions less the umask (022), so
+		// executables stay executable; WASI's open cannot say so itself.
+		c.e.Chmod(dst, fi.Mode().Perm()&^0o022)
 	}
 	return nil
 }

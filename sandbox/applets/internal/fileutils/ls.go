@@ -43,9 +43,9 @@ func Ls(e *applet.Env) int {
 	}
 	var files, dirs []lsEntry
 	for _, a := range args {
-		fi, err := os.Lstat(e.Path(a))
+		fi, err := e.Lstat(a)
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 && !o.Has("l") && !o.Has("d") && !o.Has("F") {
-			fi, err = os.Stat(e.Path(a))
+			fi, err = e.Stat(a)
 		}
 		if err != nil {
 			e.Perror(err, "%s", a)
@@ -90,7 +90,7 @@ func (l *lister) dir(d lsEntry, header bool) {
 	var list []lsEntry
 	if l.o.Has("a") {
 		for _, n := range []string{".", ".."} {
-			if fi, err := os.Lstat(path.Join(d.path, n)); err == nil {
+			if fi, err := l.e.Lstat(path.Join(d.name, n)); err == nil {
 				list = append(list, lsEntry{name: n, path: path.Join(d.path, n), info: fi})
 			}
 		}
@@ -100,6 +100,9 @@ func (l *lister) dir(d lsEntry, header bool) {
 			continue
 		}
 		fi, err := de.Info()
+		if l.o.Has("l") || l.o.Has("F") {
+			fi, err = l.e.Lstat(path.Join(d.name, de.Name())) // with real modes
+		}
 		if err != nil {
 			continue
 		}

@@ -35,6 +35,9 @@ func Mkdir(e *applet.Env) int {
 			err = mkdirAll(e, a, mode, o.Has("v"))
 		} else {
 			err = os.Mkdir(e.Path(a), mode)
+			if err == nil && o.Has("m") {
+				e.Chmod(a, mode) // -m is exact, not filtered by the umask
+			}
 			if err == nil && o.Has("v") {
 				e.Stdout.Write([]byte("created directory: '" + a + "'\n"))
 			}

@@ -35,11 +35,11 @@ func Stat(e *applet.Env) int {
 	status := 0
 	ids := applet.LoadIDNames()
 	for _, a := range args {
-		stat := os.Lstat
+		stat := e.Lstat
 		if o.Has("L") {
-			stat = os.Stat
+			stat = e.Stat
 		}
-		fi, err := stat(e.Path(a))
+		fi, err := stat(a)
 		if err != nil {
 			e.Perror(err, "can't stat '%s'", a)
 			status = 1

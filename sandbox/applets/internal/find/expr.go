@@ -47,6 +47,7 @@ type options struct {
 	follow             bool // -L
 	followArgs         bool // -H
 	records            bool // -sockerless-exec present: write records
+	meta               bool // a test needs permission bits or owners
 }
 
 func (p *exprParser) more() bool { return p.pos < len(p.args) }

@@ -89,9 +89,13 @@ func isExprStart(a string) bool {
 }
 
 func (f *finder) walk(name, root string, depth int) {
-	stat := os.Lstat
-	if f.opts.follow || (depth == 0 && f.opts.followArgs) {
-		stat = os.Stat
+	stat, lstat := os.Stat, os.Lstat
+	if f.opts.meta { // -perm, -user...: ask the runtime for real modes
+		stat = func(n string) (fs.FileInfo, error) { return f.e.Stat(name) }
+		lstat = func(n string) (fs.FileInfo, error) { return f.e.Lstat(name) }
+	}
+	if !f.opts.follow && !(depth == 0 && f.opts.followArgs) {
+		stat = lstat
 	}
 	fi, err := stat(f.e.Path(name))
 	if err != nil {

@@ -84,6 +84,10 @@ func (p *exprParser) primary2(a string) (*node, error) {
 // metadata parses the tests on modes, emptiness, links and owners.
 func (p *exprParser) metadata(a string) (*node, error) {
 	switch a {
+	case "-perm", "-user", "-group", "-uid", "-gid":
+		p.opts.meta = true
+	}
+	switch a {
 	case "-perm":
 		v, err := p.arg(a)
 		if err != nil {

@@ -182,11 +182,11 @@ func (p *parser) unary(op, arg string) (bool, error) {
 		}
 		return false, nil // WASI stdio is never a terminal.
 	}
-	stat := os.Stat
+	stat := p.e.Stat
 	if op == "-L" || op == "-h" {
-		stat = os.Lstat
+		stat = p.e.Lstat
 	}
-	fi, err := stat(p.e.Path(arg))
+	fi, err := stat(arg)
 	if err != nil {
 		return false, nil
 	}
@@ -262,7 +262,7 @@ func (p *parser) binary(a, op, b string) (bool, error) {
 		case "-ot":
 			return errB == nil && (errA != nil || fa.ModTime().Before(fb.ModTime())), nil
 		}
-		return errA == nil && errB == nil && os.SameFile(fa, fb), nil
+		return errA == nil && errB == nil && applet.SameFile(fa, fb), nil
 	}
 	x, err := number(a)
 	if err != nil {
