@@ -65,6 +65,14 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 	if hc.NetworkMode == "" {
 		hc.NetworkMode = "bridge"
 	}
+	if hc.LogConfig.Type == "" {
+		// The core keeps output as dockerd's json-file driver does;
+		// docker-py reads logs only for json-file and journald.
+		hc.LogConfig.Type = "json-file"
+	}
+	if hc.LogConfig.Config == nil {
+		hc.LogConfig.Config = map[string]string{}
+	}
 	if hc.RestartPolicy.Name == "" {
 		hc.RestartPolicy.Name = container.RestartPolicyDisabled
 	}
