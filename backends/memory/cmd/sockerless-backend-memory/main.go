@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sockerless/sockerless/api/driver"
 	"github.com/sockerless/sockerless/backends/core/daemon"
@@ -25,17 +26,23 @@ func main() {
 	}
 }
 
-// run serves the memory backend until ctx is done.
+// run serves the memory backend until ctx is done. SOCKERLESS_SANDBOX_CACHE
+// names a directory for the compiled toolbox shared by several daemons
+// (default: the data directory's wazero-cache).
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	return daemon.Run(ctx, args, getenv, stderr, newDriver)
+	cacheDir := getenv("SOCKERLESS_SANDBOX_CACHE")
+	return daemon.Run(ctx, args, getenv, stderr, func(ctx context.Context, cfg daemon.Config) (driver.Driver, io.Closer, error) {
+		return newDriver(ctx, cfg, cacheDir)
+	})
 }
 
 // newDriver builds the sandbox driver in the daemon's data directory.
-func newDriver(ctx context.Context, cfg daemon.Config) (driver.Driver, io.Closer, error) {
-	d, err := memdriver.New(ctx, memdriver.Options{DataDir: cfg.DataDir})
+func newDriver(ctx context.Context, cfg daemon.Config, cacheDir string) (driver.Driver, io.Closer, error) {
+	start := time.Now()
+	d, err := memdriver.New(ctx, memdriver.Options{DataDir: cfg.DataDir, CacheDir: cacheDir})
 	if err != nil {
 		return driver.Driver{}, nil, err
 	}
-	cfg.Logger.Info().Str("backend", memdriver.Name).Msg("sandbox ready")
+	cfg.Logger.Info().Str("backend", memdriver.Name).Dur("duration", time.Since(start)).Msg("sandbox ready")
 	return d.Driver(), d, nil
 }

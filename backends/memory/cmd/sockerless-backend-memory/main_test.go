@@ -25,7 +25,8 @@ func TestRunNeedsToken(t *testing.T) {
 func TestRunServes(t *testing.T) {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "b.sock")
-	env := map[string]string{"SOCKERLESS_TOKEN": "secret"}
+	// The compiled toolbox cache the sandbox tests share.
+	env := map[string]string{"SOCKERLESS_TOKEN": "secret", "SOCKERLESS_SANDBOX_CACHE": filepath.Join(os.TempDir(), "sockerless-sandbox-test-cache")}
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() {
