@@ -33,12 +33,18 @@ var compiled = sync.OnceValues(func() (wazero.Runtime, wazero.CompiledModule) {
 // exit code.
 func runModule(t *testing.T, stdin string, args ...string) (string, string, uint32) {
 	t.Helper()
+	return runModuleIn(t, t.TempDir(), stdin, args...)
+}
+
+// runModuleIn is runModule with root preopened as "/" and $PWD "/".
+func runModuleIn(t *testing.T, root, stdin string, args ...string) (string, string, uint32) {
+	t.Helper()
 	ctx := context.Background()
 	rt, compiledMod := compiled()
 	var out, errb bytes.Buffer
 	cfg := wazero.NewModuleConfig().WithArgs(args...).WithStdout(&out).WithStderr(&errb).
 		WithStdin(strings.NewReader(stdin)).WithEnv("PWD", "/").
-		WithFSConfig(wazero.NewFSConfig().WithDirMount(t.TempDir(), "/")).WithName("")
+		WithFSConfig(wazero.NewFSConfig().WithDirMount(root, "/")).WithName("")
 	mod, err := rt.InstantiateModule(ctx, compiledMod, cfg)
 	code := uint32(0)
 	if err != nil {
