@@ -70,6 +70,12 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 		// docker-py reads logs only for json-file and journald.
 		hc.LogConfig.Type = "json-file"
 	}
+	switch hc.LogConfig.Type {
+	case "json-file", "local", "none":
+	default:
+		return container.CreateResponse{}, errdefs.ErrInvalidArgument.WithMessage(
+			fmt.Sprintf("failed to create task for container: logger: no log driver named '%s' is registered", hc.LogConfig.Type))
+	}
 	if hc.LogConfig.Config == nil {
 		hc.LogConfig.Config = map[string]string{}
 	}

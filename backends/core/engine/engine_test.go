@@ -549,3 +549,24 @@ func TestParseTimestamp(t *testing.T) {
 		t.Errorf("bad timestamp: %v", err)
 	}
 }
+
+func TestLogDrivers(t *testing.T) {
+	v := newEnv(t)
+	id := v.create(t, "", container.Config{Cmd: []string{"echo", "x"}}, &container.HostConfig{LogConfig: container.LogConfig{Type: "none"}})
+	if err := v.e.Start(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	v.wait(t, id, container.WaitConditionNotRunning)
+	if _, _, err := v.e.Logs(t.Context(), id, LogsOptions{Stdout: true}); !errdefs.IsNotImplemented(err) {
+		t.Fatalf("logs with driver none: %v", err)
+	}
+	_, err := v.e.Create(t.Context(), CreateOptions{Config: &container.Config{Image: "busybox"},
+		HostConfig: &container.HostConfig{LogConfig: container.LogConfig{Type: "syslog"}}})
+	if !errdefs.IsInvalidArgument(err) {
+		t.Fatalf("syslog: %v", err)
+	}
+	in, _ := v.e.Inspect(t.Context(), v.create(t, "", container.Config{}, nil), false)
+	if in.HostConfig.LogConfig.Type != "json-file" {
+		t.Fatalf("default log driver %q", in.HostConfig.LogConfig.Type)
+	}
+}

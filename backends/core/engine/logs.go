@@ -35,8 +35,11 @@ func (e *Engine) Logs(ctx context.Context, ref string, opts LogsOptions) (tty bo
 		return false, nil, err
 	}
 	c.mu.Lock()
-	tty, id, live := c.rec.Config.Tty, c.rec.ID, c.logw
+	tty, id, live, driverName := c.rec.Config.Tty, c.rec.ID, c.logw, c.rec.HostConfig.LogConfig.Type
 	c.mu.Unlock()
+	if driverName == "none" && e.drv.Stream == nil {
+		return false, nil, errdefs.ErrNotImplemented.WithMessage("configured logging driver does not support reading")
+	}
 	dopts := driver.LogOptions{Since: opts.Since, Until: opts.Until, Follow: opts.Follow, Tail: opts.Tail}
 	want := func(le driver.LogEntry) bool {
 		return le.Stream == "stdout" && opts.Stdout || le.Stream == "stderr" && opts.Stderr

@@ -124,12 +124,14 @@ type run struct {
 }
 
 func (e *Engine) openRun(c *Container) (*run, error) {
-	logw, err := logs.Create(e.logPath(c.rec.ID))
-	if err != nil {
-		return nil, err
+	r := &run{resize: make(chan driver.TermSize, 1)}
+	if c.rec.HostConfig.LogConfig.Type != "none" {
+		logw, err := logs.Create(e.logPath(c.rec.ID))
+		if err != nil {
+			return nil, err
+		}
+		r.logw, r.stdout, r.stderr = logw, logs.NewLineWriter(logw, "stdout"), logs.NewLineWriter(logw, "stderr")
 	}
-	r := &run{logw: logw, stdout: logs.NewLineWriter(logw, "stdout"), stderr: logs.NewLineWriter(logw, "stderr"),
-		resize: make(chan driver.TermSize, 1)}
 	r.stdin = c.stdin
 	if cs := c.rec.HostConfig.ConsoleSize; cs[0] > 0 && cs[1] > 0 {
 		r.resize <- driver.TermSize{Height: cs[0], Width: cs[1]}
@@ -139,10 +141,13 @@ func (e *Engine) openRun(c *Container) (*run, error) {
 
 func (r *run) streams(c *Container) driver.Streams {
 	s := driver.Streams{
-		Stdout: io.MultiWriter(r.stdout, c.hub.Writer(streams.Stdout)),
-		Stderr: io.MultiWriter(r.stderr, c.hub.Writer(streams.Stderr)),
+		Stdout: c.hub.Writer(streams.Stdout),
+		Stderr: c.hub.Writer(streams.Stderr),
 		TTY:    c.rec.Config.Tty,
 		Resize: r.resize,
+	}
+	if r.logw != nil {
+		s.Stdout, s.Stderr = io.MultiWriter(r.stdout, s.Stdout), io.MultiWriter(r.stderr, s.Stderr)
 	}
 	if r.stdin != nil {
 		s.Stdin = r.stdin.r
@@ -151,9 +156,11 @@ func (r *run) streams(c *Container) driver.Streams {
 }
 
 func (r *run) close() {
-	r.stdout.Flush()
-	r.stderr.Flush()
-	r.logw.Close()
+	if r.logw != nil {
+		r.stdout.Flush()
+		r.stderr.Flush()
+		r.logw.Close()
+	}
 }
 
 // monitor waits for the main process to end and records it.
