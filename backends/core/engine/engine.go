@@ -125,7 +125,9 @@ func (e *Engine) recover(ctx context.Context, c *Container) {
 		e.nets.Restore(r.ID, r.Name[1:], r.Networks)
 	}
 	switch r.State.Status {
-	case StatusRemoving:
+	case StatusRemoving, StatusDead:
+		// An interrupted removal is finished; a dead container (its driver
+		// failed to release it) is tried again, as dockerd does at start.
 		if err := e.finishRemove(ctx, c); err != nil {
 			e.log.Warn().Err(err).Str("container_id", r.ID).Msg("finish interrupted removal")
 		}
