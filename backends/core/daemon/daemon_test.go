@@ -46,7 +46,9 @@ func TestRunServesAndKeepsState(t *testing.T) {
 	start := func() (context.CancelFunc, chan error) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- Run(ctx, []string{"--data-dir", dir, "--log-level", "error"}, getenv, io.Discard, newFake) }()
+		go func() {
+			done <- Run(ctx, []string{"--data-dir", dir, "--log-level", "error"}, getenv, io.Discard, newFake)
+		}()
 		return cancel, done
 	}
 	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {

@@ -18,7 +18,9 @@ import (
 
 type fakeContainers struct{}
 
-func (fakeContainers) Counts() engine.Counts { return engine.Counts{Total: 3, Running: 1, Paused: 1, Stopped: 1} }
+func (fakeContainers) Counts() engine.Counts {
+	return engine.Counts{Total: 3, Running: 1, Paused: 1, Stopped: 1}
+}
 func (fakeContainers) DiskUsage(context.Context) []container.Summary {
 	return []container.Summary{}
 }
