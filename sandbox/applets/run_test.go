@@ -80,6 +80,10 @@ var appletTests = []struct {
 	{"diff a.txt a.txt", "", "", 0},
 	{"cmp a.txt nums.txt", "", "a.txt nums.txt differ: char 1, line 1\n", 1},
 	{"nosuchapplet", "", "", 127},
+	{"install -m 644 -D a.txt out/sub/a.txt", "", "", 0},
+	{"install -d x/y", "", "", 0},
+	{"install a.txt nope/", "", "", 1},
+	{"more a.txt", "", "apple\nbanana\ncherry\napple pie\n", 0},
 }
 
 func TestApplets(t *testing.T) {

@@ -98,7 +98,11 @@ func (e *Env) Path(p string) string {
 	if e.Dir == "" || p == "" || filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(e.Dir, p)
+	j := filepath.Join(e.Dir, p)
+	if strings.HasSuffix(p, "/") {
+		j += "/" // "dir/" must stay a directory name, as in WASI
+	}
+	return j
 }
 
 // Cwd returns the working directory as the user sees it.
@@ -135,6 +139,7 @@ type flushReader struct {
 	w *bufio.Writer
 }
 
+// Read flushes pending output, then reads.
 func (f flushReader) Read(p []byte) (int, error) {
 	if f.w.Buffered() > 0 {
 		f.w.Flush()

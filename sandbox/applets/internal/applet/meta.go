@@ -33,6 +33,7 @@ type metaInfo struct {
 	uid, gid int
 }
 
+// Mode returns the mode the runtime reported.
 func (m metaInfo) Mode() fs.FileMode { return m.mode }
 
 // metaEnabled reports whether applets ask the runtime for metadata: only

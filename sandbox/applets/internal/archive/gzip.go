@@ -64,6 +64,7 @@ func convert(in io.Reader, out io.Writer, decompress bool, level int, testOnly b
 
 type gzipError string
 
+// Error returns the message, as busybox prints it.
 func (g gzipError) Error() string { return string(g) }
 
 const errInvalidMagic = gzipError("invalid magic")
