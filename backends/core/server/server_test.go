@@ -470,3 +470,38 @@ func TestBadRequests(t *testing.T) {
 		t.Fatalf("catch-all: %d %s", resp.StatusCode, b)
 	}
 }
+
+func TestAttachTTYRawAndDetach(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	res, err := f.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: "busybox",
+		Cmd: []string{"cat"}, Tty: true, OpenStdin: true, AttachStdin: true, AttachStdout: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := f.cli.ContainerAttach(ctx, res.ID, client.ContainerAttachOptions{Stream: true, Stdin: true, Stdout: true, DetachKeys: "ctrl-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer att.Close()
+	if mt, _ := att.MediaType(); mt != httpx.RawStream {
+		t.Fatalf("media type %q", mt)
+	}
+	if _, err := f.cli.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(att.Conn, "raw\n")
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(att.Reader, buf); err != nil || string(buf) != "raw\n" {
+		t.Fatalf("read %q %v", buf, err)
+	}
+	// ctrl-a detaches: the stream ends, the container keeps running.
+	att.Conn.Write([]byte{1})
+	if _, err := io.ReadAll(att.Reader); err != nil {
+		t.Fatal(err)
+	}
+	in, err := f.cli.ContainerInspect(ctx, res.ID, client.ContainerInspectOptions{})
+	if err != nil || in.Container.State.Status != "running" {
+		t.Fatalf("after detach %+v %v", in.Container.State, err)
+	}
+}
