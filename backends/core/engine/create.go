@@ -161,6 +161,9 @@ func (e *Engine) prepare(ctx context.Context, c *Container, nc *network.Networki
 			return err
 		}
 		r.Networks = eps
+		if err := e.connect(ctx, r); err != nil {
+			return err
+		}
 	}
 	if err := e.drv.Lifecycle.Create(ctx, e.spec(c)); err != nil {
 		if errors.Is(err, driver.ErrUnsupported) {
@@ -189,5 +192,24 @@ func (e *Engine) prepareDriver(ctx context.Context, c *Container) error {
 		return fmt.Errorf("driver create: %w", err)
 	}
 	c.prepared = true
+	return nil
+}
+
+// connect tells a driver that can really network about the endpoints the
+// IPAM bookkeeping gave the container; without one, the addresses are
+// bookkeeping only.
+func (e *Engine) connect(ctx context.Context, r *Record) error {
+	if e.drv.Network == nil {
+		return nil
+	}
+	for name, ep := range r.Networks {
+		dep := driver.Endpoint{NetworkID: ep.NetworkID, NetworkName: name, Aliases: ep.Aliases, MacAddress: ep.MacAddress.String()}
+		if ep.IPAddress.IsValid() {
+			dep.IPAddress, dep.Gateway = ep.IPAddress.String(), ep.Gateway.String()
+		}
+		if err := e.drv.Network.Connect(ctx, r.ID, dep); err != nil && !errors.Is(err, driver.ErrUnsupported) {
+			return fmt.Errorf("connect to network %s: %w", name, err)
+		}
+	}
 	return nil
 }

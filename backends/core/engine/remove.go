@@ -114,6 +114,13 @@ func (e *Engine) finishRemove(ctx context.Context, c *Container) error {
 		c.mu.Unlock()
 		return fmt.Errorf("unable to remove container %s: %w", id, err)
 	}
+	if e.drv.Network != nil {
+		for _, ep := range c.rec.Networks {
+			if ep != nil {
+				_ = e.drv.Network.Disconnect(ctx, id, ep.NetworkID)
+			}
+		}
+	}
 	if e.nets != nil {
 		e.nets.Release(id)
 	}
