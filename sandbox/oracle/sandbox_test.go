@@ -33,6 +33,8 @@ var sandboxCases = []struct {
 	{"date-now", `date +%Y`, `^20\d\d\n$`, 0},
 	{"awk-system", `awk 'BEGIN { system("true") }'`, `^$`, 1},
 	{"applet-help", `sed --help | head -1`, `^Usage: sed `, 0},
+	{"tz", `TZ=Europe/Paris date -d @0 '+%H:%M %Z'`, `^01:00 CET\n$`, 0},
+	{"tz-utc", `date -d @0 '+%H:%M %Z'`, `^00:00 UTC\n$`, 0},
 	{"mktemp-in-tmp", `mktemp | grep -c '^/tmp/tmp\.'`, `^1\n$`, 0},
 }
 
@@ -44,6 +46,16 @@ func TestSandboxOnly(t *testing.T) {
 	// Cleanup, not defer: the parallel subtests run after this function returns.
 	t.Cleanup(func() { rt.Close(context.Background()) })
 	root := sharedRoot(t)
+	// The image's zone database, as tzdata installs it.
+	if b, err := os.ReadFile("/usr/share/zoneinfo/Europe/Paris"); err == nil {
+		zone := filepath.Join(root, "usr/share/zoneinfo/Europe/Paris")
+		if err := os.MkdirAll(filepath.Dir(zone), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(zone, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range sandboxCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

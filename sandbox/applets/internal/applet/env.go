@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Func is an applet: it runs with e and returns the process exit status.
@@ -44,6 +45,8 @@ type Env struct {
 	// Dir, when not empty, is the directory relative paths resolve against
 	// (host tests). Inside WASI it is empty and the os package uses $PWD.
 	Dir string
+
+	loc *time.Location // the time zone, once [Env.Location] loaded it
 }
 
 // Name returns the applet name, as busybox prints it in messages.

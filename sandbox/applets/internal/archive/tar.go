@@ -214,5 +214,5 @@ func (t *tarOpts) list(e *applet.Env, h *tar.Header) {
 		name += " link to " + h.Linkname
 	}
 	fmt.Fprintf(e.Stdout, "%s %s/%s %9d %s %s\n", applet.ModeString(h.FileInfo().Mode()), owner, group,
-		h.Size, h.ModTime.Format("2006-01-02 15:04:05"), name)
+		h.Size, h.ModTime.In(e.Location()).Format("2006-01-02 15:04:05"), name)
 }

@@ -37,7 +37,7 @@ func Ls(e *applet.Env) int {
 	if o.Has("n") {
 		o["l"] = append(o["l"], "")
 	}
-	l := &lister{e: e, o: o, now: time.Now()}
+	l := &lister{e: e, o: o, now: time.Now().In(e.Location())}
 	if len(args) == 0 {
 		args = []string{"."}
 	}
@@ -206,7 +206,7 @@ func (l *lister) long(f lsEntry) {
 	} else {
 		fmt.Fprintf(w, "%9d ", f.info.Size())
 	}
-	t := f.info.ModTime()
+	t := f.info.ModTime().In(l.now.Location())
 	if age := l.now.Sub(t); age < 365*24*time.Hour/2 && age > -15*time.Minute {
 		fmt.Fprintf(w, "%s ", t.Format("Jan _2 15:04"))
 	} else {

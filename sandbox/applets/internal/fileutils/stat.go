@@ -88,7 +88,7 @@ func statFormat(e *applet.Env, format, name string, fi fs.FileInfo, ids *applet.
 func statField(e *applet.Env, verb byte, name string, fi fs.FileInfo, ids *applet.IDNames) (string, bool) {
 	uid, gid := applet.Owner(fi)
 	blocks := (fi.Size() + 4095) / 4096 * 8
-	mt := fi.ModTime().Format("2006-01-02 15:04:05.000000000 -0700")
+	mt := fi.ModTime().In(e.Location()).Format("2006-01-02 15:04:05.000000000 -0700")
 	switch verb {
 	case 'n':
 		return name, false

@@ -21,7 +21,8 @@ func Touch(e *applet.Env) int {
 	if len(args) == 0 {
 		return e.Fail("missing operand")
 	}
-	when := time.Now()
+	now := time.Now().In(e.Location())
+	when := now
 	switch {
 	case o.Has("r"):
 		fi, err := os.Stat(e.Path(o.Get("r", "")))
@@ -31,13 +32,13 @@ func Touch(e *applet.Env) int {
 		}
 		when = fi.ModTime()
 	case o.Has("d"):
-		t, ok := ParseDate(o.Get("d", ""), time.Now())
+		t, ok := ParseDate(o.Get("d", ""), now)
 		if !ok {
 			return e.Fail("invalid date '%s'", o.Get("d", ""))
 		}
 		when = t
 	case o.Has("t"):
-		t, ok := parseStamp(o.Get("t", ""), time.Now())
+		t, ok := parseStamp(o.Get("t", ""), now)
 		if !ok {
 			return e.Fail("invalid date '%s'", o.Get("t", ""))
 		}
@@ -64,14 +65,15 @@ func Touch(e *applet.Env) int {
 	return status
 }
 
-// ParseDate parses the date forms busybox accepts for -d: "@EPOCH",
+// ParseDate parses, in now's time zone, the date forms busybox accepts for
+// -d: "@EPOCH",
 // "YYYY-MM-DD[ hh:mm[:ss]]", "YYYY-MM-DDThh:mm[:ss]", "hh:mm[:ss]" (today)
 // and "MM/DD/YYYY".
 func ParseDate(s string, now time.Time) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if rest, ok := strings.CutPrefix(s, "@"); ok {
 		n, err := strconv.ParseInt(rest, 10, 64)
-		return time.Unix(n, 0), err == nil
+		return time.Unix(n, 0).In(now.Location()), err == nil
 	}
 	layouts := []string{
 		"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
@@ -79,14 +81,14 @@ func ParseDate(s string, now time.Time) (time.Time, bool) {
 		"Mon Jan _2 15:04:05 MST 2006", "Mon Jan _2 15:04:05 2006",
 	}
 	for _, l := range layouts {
-		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+		if t, err := time.ParseInLocation(l, s, now.Location()); err == nil {
 			return t, true
 		}
 	}
 	for _, l := range []string{"15:04:05", "15:04"} {
-		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+		if t, err := time.ParseInLocation(l, s, now.Location()); err == nil {
 			y, m, d := now.Date()
-			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, time.Local), true
+			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, now.Location()), true
 		}
 	}
 	return time.Time{}, false
@@ -107,6 +109,6 @@ func parseStamp(s string, now time.Time) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation("200601021504.05", s+"."+sec, time.Local)
+	t, err := time.ParseInLocation("200601021504.05", s+"."+sec, now.Location())
 	return t, err == nil
 }

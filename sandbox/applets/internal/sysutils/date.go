@@ -31,7 +31,11 @@ func Date(e *applet.Env) int {
 	if len(operands) > 0 || o.Has("s") {
 		return e.Fail("can't set date: Operation not permitted")
 	}
-	t := time.Now()
+	loc := e.Location()
+	if o.Has("u") {
+		loc = time.UTC
+	}
+	t := time.Now().In(loc)
 	switch {
 	case o.Has("d"):
 		var ok bool
@@ -44,10 +48,7 @@ func Date(e *applet.Env) int {
 			e.Perror(err, "can't stat '%s'", o.Get("r", ""))
 			return 1
 		}
-		t = fi.ModTime()
-	}
-	if o.Has("u") {
-		t = t.UTC()
+		t = fi.ModTime().In(loc)
 	}
 	switch {
 	case format != "":
