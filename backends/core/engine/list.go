@@ -92,18 +92,10 @@ func (e *Engine) list(ctx context.Context, opts ListOptions) ([]listItem, error)
 	all := opts.All || opts.Limit > 0 || opts.Filters.Has("status") || opts.Filters.Has("exited")
 	cs := e.all()
 	items := make([]listItem, 0, len(cs))
-	now := e.now()
 	for _, c := range cs {
 		c.mu.Lock()
 		if (all || c.rec.State.running()) && m.match(&c.rec) {
-			it := listItem{created: c.rec.Created, id: c.rec.ID, c: c}
-			if opts.Size {
-				s := e.summary(c, now)
-				it.s = &s
-			} else {
-				it.json = e.summaryJSON(c, now)
-			}
-			items = append(items, it)
+			items = append(items, listItem{created: c.rec.Created, id: c.rec.ID, c: c})
 		}
 		c.mu.Unlock()
 	}
@@ -120,6 +112,19 @@ func (e *Engine) list(ctx context.Context, opts ListOptions) ([]listItem, error)
 	}
 	if opts.Limit > 0 && len(items) > opts.Limit {
 		items = items[:opts.Limit]
+	}
+	// Only the entries that are listed are built (or taken from the cache).
+	now := e.now()
+	for i := range items {
+		c := items[i].c
+		c.mu.Lock()
+		if opts.Size {
+			s := e.summary(c, now)
+			items[i].s = &s
+		} else {
+			items[i].json = e.summaryJSON(c, now)
+		}
+		c.mu.Unlock()
 	}
 	return items, nil
 }
