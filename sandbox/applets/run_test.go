@@ -156,3 +156,14 @@ func TestListAndHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestFindLoop(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "a/b"), 0o755)
+	os.Symlink("..", filepath.Join(dir, "a/b/up"))
+	var out, errb bytes.Buffer
+	code := runIn(dir, []string{"find", "-L", "a"}, "", &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "loop") || out.String() != "a\na/b\na/b/up\n" {
+		t.Fatalf("find -L on a loop = %q, %q, %d", out.String(), errb.String(), code)
+	}
+}

@@ -33,6 +33,9 @@ type finder struct {
 	pruned bool
 	quit   bool
 	failed bool
+	// open are the directories being walked, to stop at symlink loops
+	// under -L.
+	open []entry
 }
 
 // Find searches directory trees: find [-HL] [PATH]... [EXPRESSION]
@@ -113,6 +116,17 @@ func (f *finder) walk(name, root string, depth int) {
 		}
 	}
 	if fi.IsDir() && (f.opts.maxDepth < 0 || depth < f.opts.maxDepth) {
+		if f.opts.follow {
+			for _, a := range f.open {
+				if applet.SameFile(a.info, fi) {
+					f.e.Errorf("File system loop detected; '%s' is part of the same file system loop as '%s'.", name, a.name)
+					f.failed = true
+					return
+				}
+			}
+			f.open = append(f.open, en)
+			defer func() { f.open = f.open[:len(f.open)-1] }()
+		}
 		ents, err := os.ReadDir(f.e.Path(name))
 		if err != nil {
 			f.e.Perror(err, "%s", name)

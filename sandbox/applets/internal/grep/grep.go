@@ -27,6 +27,7 @@ type grepper struct {
 	after    int
 	before   int
 	maxCount int
+	open     []os.FileInfo // directories being searched, against -R loops
 }
 
 // Grep searches files for lines matching patterns:
@@ -169,6 +170,14 @@ func (g *grepper) walk(name string, top bool) {
 			}
 		}
 	}
+	for _, a := range g.open {
+		if os.SameFile(a, fi) {
+			g.e.Errorf("%s: recursive directory loop", name)
+			return
+		}
+	}
+	g.open = append(g.open, fi)
+	defer func() { g.open = g.open[:len(g.open)-1] }()
 	ents, err := os.ReadDir(g.e.Path(name))
 	if err != nil {
 		g.e.Perror(err, "%s", name)
