@@ -113,11 +113,14 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	srv.RegisterOnShutdown(core.CloseStreams)
 	log.Info().Str("backend", drv.Name).Str("data_dir", *dataDir).Strs("listen", listens).Msg("backend serving")
-	return serve(ctx, srv, lns)
+	return serve(ctx, srv, lns, func() { core.Close() }, log)
 }
 
-// serve runs srv on every listener until ctx is done or one fails.
-func serve(ctx context.Context, srv *http.Server, lns []net.Listener) error {
+// serve runs srv on every listener until ctx is done or one fails. At
+// shutdown, drain runs alongside http.Server.Shutdown: it stops the
+// containers and the event bus, which ends the long requests (waits,
+// followed logs, event streams) that Shutdown would otherwise wait for.
+func serve(ctx context.Context, srv *http.Server, lns []net.Listener, drain func(), log zerolog.Logger) error {
 	g, gctx := errgroup.WithContext(ctx)
 	for _, ln := range lns {
 		g.Go(func() error {
@@ -131,7 +134,12 @@ func serve(ctx context.Context, srv *http.Server, lns []net.Listener) error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		go drain()
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn().Err(err).Msg("requests still running at the end of the grace period were cut")
+			srv.Close()
+		}
+		return nil
 	})
 	return g.Wait()
 }

@@ -87,3 +87,46 @@ func TestRunServesAndKeepsState(t *testing.T) {
 		t.Fatalf("networks after restart: %v %v", nets, err)
 	}
 }
+
+// TestShutdownEndsLongRequests: a running container's wait and an event
+// stream do not hold up a shutdown.
+func TestShutdownEndsLongRequests(t *testing.T) {
+	dir := t.TempDir()
+	ln := filepath.Join(dir, "b.sock")
+	getenv := func(k string) string { return map[string]string{backendapi.TokenEnv: "tok"}[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, []string{"--data-dir", dir, "--listen", "unix://" + ln, "--log-level", "error"}, getenv, io.Discard, newFake)
+	}()
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		for i := 0; ; i++ {
+			c, err := d.DialContext(ctx, "unix", ln)
+			if err == nil || i > 100 {
+				return c, err
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}}}
+	req, _ := http.NewRequest("GET", "http://backend/events", nil)
+	req.Header.Set(backendapi.TokenHeader, "tok")
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("shutdown waited for the event stream")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("shutdown took %v", time.Since(start))
+	}
+}
