@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/rs/zerolog"
 
@@ -47,6 +48,8 @@ type Core struct {
 	Events   *events.Bus
 	tracker  *streams.Tracker
 	handler  http.Handler
+	close    sync.Once
+	closeErr error
 }
 
 // Open opens the stores under opts.DataDir (state/ for records,
@@ -103,11 +106,13 @@ func (c *Core) Handler() http.Handler { return c.handler }
 func (c *Core) CloseStreams() { c.tracker.CloseAll() }
 
 // Close stops the running containers, as dockerd does at shutdown, and
-// the event bus.
+// the event bus. Concurrent calls wait for the first to finish.
 func (c *Core) Close() error {
-	err := c.Engine.Close()
-	c.Events.Close()
-	return err
+	c.close.Do(func() {
+		c.closeErr = c.Engine.Close()
+		c.Events.Close()
+	})
+	return c.closeErr
 }
 
 // daemonID returns the daemon's persistent ID, creating it on first start.
