@@ -3,9 +3,11 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
@@ -70,7 +72,8 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	if err != nil {
 		mod, image = tb.Module(), nil
 	}
-	compiled, err := rt.CompileModule(ctx, mod)
+	// Compiling takes seconds (the first time only: then the cache has it).
+	compiled, err := rt.CompileModule(experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0)), mod)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile toolbox: %w", err)
