@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -363,7 +362,6 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	}
 }
 
-var _ = errors.New
 
 func TestParseTimestamp(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
