@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/containerd/errdefs"
@@ -105,12 +104,7 @@ func (d *Driver) GetArchive(ctx context.Context, id, p string) (io.ReadCloser, d
 	if res.MountPoint && res.Container == "/" {
 		rebase = "."
 	}
-	dir, base := filepath.Dir(res.Host), filepath.Base(res.Host)
-	rc, err := archive.TarWithOptions(dir, archive.TarResourceRebaseOpts(base, rebase))
-	if err != nil {
-		return nil, st, fmt.Errorf("memory backend: archive %s: %w", p, err)
-	}
-	return rc, st, nil
+	return tarTree(c.sb.FS(), res, rebase), st, nil
 }
 
 // Export returns a tar of the container's root (mounts excluded, as

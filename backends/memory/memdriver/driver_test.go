@@ -203,6 +203,18 @@ func TestArchive(t *testing.T) {
 	if d := cmp.Diff(map[string]string{"dir/": "dir", "dir/f": "F", "dir/sub/": "dir", "dir/sub/g": "G"}, got); d != "" || st.Name != "dir" || !os.FileMode(st.Mode).IsDir() {
 		t.Errorf("GetArchive(/dir) %+v (-want +got):\n%s", st, d)
 	}
+	// A mount below the copied directory is copied too, as a process sees it.
+	if err := os.WriteFile(filepath.Join(vol, "v"), []byte("V"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err = d.GetArchive(t.Context(), "a", "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tarEntries(t, rc); got["./vol/v"] != "V" || got["./dir/f"] != "F" || got["./link"] != "->/dir" {
+		t.Errorf("GetArchive(/): vol/v %q dir/f %q link %q", got["./vol/v"], got["./dir/f"], got["./link"])
+	}
+	rc.Close()
 	rc, _, err = d.GetArchive(t.Context(), "a", "/link/.")
 	if err != nil {
 		t.Fatal(err)
