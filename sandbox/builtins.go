@@ -17,7 +17,7 @@ type builtinFunc func(c *Container, p *Process, args []string, pe *procEnv) int
 
 // builtinNames are the host-side commands; see [Container.runBuiltin].
 var builtinNames = []string{"chgrp", "chmod", "chown", "env", "kill", "nice", "nohup", "timeout", "which", "xargs",
-	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail", "sockerless:pwd-P"}
+	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail", "sockerless:pwd-P", "sockerless:umask"}
 
 // isBuiltin reports whether name is a host-side command.
 func isBuiltin(name string) bool { return slices.Contains(builtinNames, name) }
@@ -41,6 +41,8 @@ func (c *Container) runBuiltin(p *Process, name string, args []string, pe *procE
 		return builtinWhich(c, p, args, pe)
 	case "xargs":
 		return builtinXargs(c, p, args, pe)
+	case "sockerless:umask":
+		return builtinUmask(c, p, args, pe)
 	case "sockerless:pwd-P": // pwd -P, from the call handler
 		res, err := c.fs.Resolve(pe.dir, true)
 		if err != nil {

@@ -123,7 +123,15 @@ func (h *handlers) open(ctx context.Context, p string, flag int, perm fs.FileMod
 			return nopRWC{r: randReader{}}, nil
 		}
 	}
-	return h.c.openFile(cpath, flag, perm)
+	return h.c.openFile(cpath, flag, applyUmask(perm, h.umask(hc.Env)))
+}
+
+// umask is the mask of the shell (or subshell) whose environment is env.
+func (h *handlers) umask(env expand.Environ) uint32 {
+	if m, ok := parseUmask(env.Get(umaskVar).String()); ok && env.Get(umaskVar).IsSet() {
+		return m
+	}
+	return h.pe.umask
 }
 
 // nopRWC is a device: reads from r (EOF when nil), writes to w (discarded
@@ -200,7 +208,12 @@ func (devInfo) Sys() any           { return nil }
 func (h *handlers) exec(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	pe := &procEnv{dir: hc.Dir, env: exportedEnv(hc.Env), user: h.pe.user,
-		stdin: hc.Stdin, stdout: hc.Stdout, stderr: hc.Stderr}
+		stdin: hc.Stdin, stdout: hc.Stdout, stderr: hc.Stderr, umask: h.umask(hc.Env)}
+	if args[0] == "sockerless:umask" && len(args) > 1 && args[len(args)-1] != "-S" {
+		if m, ok := parseUmask(args[len(args)-1]); ok {
+			return hc.Builtin(ctx, []string{"eval", fmt.Sprintf("%s=%04o", umaskVar, m)})
+		}
+	}
 	pe.job = jobKey{shell: h.shell, path: jobOf(hc.Env)}
 	if err := h.c.jobKilled(pe.job); err != nil {
 		return err // a killed job runs nothing more
@@ -248,6 +261,8 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 		}
 	case "kill":
 		return append([]string{"sockerless:kill"}, args[1:]...), nil
+	case "umask":
+		return append([]string{"sockerless:umask"}, args[1:]...), nil
 	case "pwd":
 		if len(args) > 1 && args[len(args)-1] == "-P" {
 			// The interpreter would resolve symlinks on the host.

@@ -24,6 +24,8 @@ type procEnv struct {
 	job jobKey
 	// tty is set when stdin and stdout are a terminal.
 	tty bool
+	// umask is the file mode creation mask (see umask.go).
+	umask uint32
 }
 
 // getenv returns the value of name in the environment.
@@ -58,7 +60,7 @@ func (c *Container) Start(ctx context.Context, cfg ProcessConfig) (*Process, err
 		return nil, fmt.Errorf("sandbox: working directory %s: %w", dir, err)
 	}
 	pe := &procEnv{dir: dir, env: defaultEnv(cfg.Env, u, c.cfg.Hostname), user: u,
-		stdin: cfg.Stdin, stdout: cfg.Stdout, stderr: cfg.Stderr}
+		stdin: cfg.Stdin, stdout: cfg.Stdout, stderr: cfg.Stderr, umask: c.rt.umask}
 	if pe.stdout == nil {
 		pe.stdout = io.Discard
 	}

@@ -39,6 +39,8 @@ type Runtime struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	memory   memoryPool
+	// umask is the daemon's file mode creation mask, the processes' default.
+	umask uint32
 	// epoch is the origin of the applets' monotonic clock.
 	epoch time.Time
 	// hostEnv is added to every applet's environment (see hostEnv).
@@ -78,7 +80,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("sandbox: compile toolbox: %w", err)
 	}
-	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image, hostEnv: hostEnv(), epoch: time.Now()}, nil
+	return &Runtime{tb: tb, cache: cache, rt: rt, compiled: compiled, image: image, hostEnv: hostEnv(), epoch: time.Now(), umask: hostUmask()}, nil
 }
 
 // Close releases the compiled toolbox. Containers must be closed first.

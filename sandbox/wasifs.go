@@ -84,7 +84,7 @@ func (w *wasiFS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode
 	if isDeviceNode(res.Host) {
 		return nil, experimentalsys.EACCES
 	}
-	return w.host.OpenFile(h, flag|experimentalsys.O_NOFOLLOW, perm)
+	return w.host.OpenFile(h, flag|experimentalsys.O_NOFOLLOW, applyUmask(perm, w.pe.umask))
 }
 
 // Lstat implements [experimentalsys.FS].
@@ -149,7 +149,7 @@ func (w *wasiFS) Mkdir(p string, perm fs.FileMode) experimentalsys.Errno {
 	if errno != 0 {
 		return errno
 	}
-	return w.host.Mkdir(h, perm)
+	return w.host.Mkdir(h, applyUmask(perm, w.pe.umask))
 }
 
 // Chmod implements [experimentalsys.FS].
