@@ -42,8 +42,9 @@ func (pe *procEnv) getenv(name string) string {
 const maxScriptDepth = 4
 
 // Start starts a process in the container. The process outlives ctx; end
-// it with [Process.Signal] or [Container.Close]. When argv[0] cannot be run,
-// Start returns an [*ExecError].
+// it with [Process.Signal] or [Container.Close]. When argv[0] is not found,
+// or not executable, Start returns an [*ExecError]; a native program that
+// the sandbox cannot run starts, says so on stderr and exits 126.
 func (c *Container) Start(ctx context.Context, cfg ProcessConfig) (*Process, error) {
 	if len(cfg.Args) == 0 {
 		return nil, errdefs.ErrInvalidArgument.WithMessage("no command specified")
