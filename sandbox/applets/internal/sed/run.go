@@ -106,8 +106,8 @@ func (m *machine) cycle(ps string, src *source) error {
 	st := &state{ps: ps}
 	for st.pc = 0; st.pc < len(m.cmds); st.pc++ {
 		c := m.cmds[st.pc]
-		if m.steps++; m.maxSteps > 0 && m.steps > m.maxSteps {
-			return errStepLimit
+		if m.steps++; m.maxSteps > 0 && (m.steps > m.maxSteps || len(st.ps)+len(m.hold) > 1<<16) {
+			return errStepLimit // fuzzing: scripts like ":a;G;H;ba" grow without end
 		}
 		sel, err := m.selected(c, st.ps)
 		if err != nil {
