@@ -10,7 +10,7 @@ type ocase struct {
 
 // cases are all oracle snippets.
 var cases = slices.Concat(basicCases, textCases, grepCases, sedCases, awkCases, sortCases,
-	fileCases, findCases, archiveCases, shellCases, ciCases, errorCases, moreCases, edgeCases)
+	fileCases, findCases, archiveCases, shellCases, ciCases, errorCases, moreCases, edgeCases, ci2Cases)
 
 var basicCases = []ocase{
 	{"true", `true`},
