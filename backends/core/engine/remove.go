@@ -130,14 +130,13 @@ func (e *Engine) finishRemove(ctx context.Context, c *Container) error {
 	if err := e.st.Delete(kind, id); err != nil {
 		return err
 	}
-	// Lock order is always c.mu before e.mu: take them one at a time.
+	// Lock order is always c.mu before e.mu: take them one at a time. The
+	// maps forget the container before waiters on "removed" wake up.
 	c.mu.Lock()
 	execs := make([]string, 0, len(c.execs))
 	for x := range c.execs {
 		execs = append(execs, x)
 	}
-	c.removed = true
-	c.notify()
 	name := c.rec.Name
 	c.mu.Unlock()
 	e.mu.Lock()
@@ -150,6 +149,8 @@ func (e *Engine) finishRemove(ctx context.Context, c *Container) error {
 	}
 	e.mu.Unlock()
 	c.mu.Lock()
+	c.removed = true
+	c.notify()
 	e.event(ctx, c, mevents.ActionDestroy, nil)
 	c.mu.Unlock()
 	return nil
