@@ -63,9 +63,32 @@ func mergeImage(cfg *container.Config, img dockerspec.DockerOCIImageConfig) {
 			cfg.Entrypoint = slices.Clone(img.Entrypoint)
 		}
 	}
-	if cfg.Healthcheck == nil && img.Healthcheck != nil {
-		hc := *img.Healthcheck
-		cfg.Healthcheck = &hc
+	if img.Healthcheck != nil {
+		if cfg.Healthcheck == nil {
+			hc := *img.Healthcheck
+			cfg.Healthcheck = &hc
+		} else {
+			// As dockerd: unset fields of the request's check come from the image's.
+			hc, ih := cfg.Healthcheck, img.Healthcheck
+			if len(hc.Test) == 0 {
+				hc.Test = slices.Clone(ih.Test)
+			}
+			if hc.Interval == 0 {
+				hc.Interval = ih.Interval
+			}
+			if hc.Timeout == 0 {
+				hc.Timeout = ih.Timeout
+			}
+			if hc.StartPeriod == 0 {
+				hc.StartPeriod = ih.StartPeriod
+			}
+			if hc.StartInterval == 0 {
+				hc.StartInterval = ih.StartInterval
+			}
+			if hc.Retries == 0 {
+				hc.Retries = ih.Retries
+			}
+		}
 	}
 	if cfg.WorkingDir == "" {
 		cfg.WorkingDir = img.WorkingDir
