@@ -308,3 +308,27 @@ func TestChangesAndExport(t *testing.T) {
 		t.Errorf("Export: app.conf %q tmp/new %q tmp/ %q", got["etc/app.conf"], got["tmp/new"], got["tmp/"])
 	}
 }
+
+func TestResizeTTY(t *testing.T) {
+	d := newDriver(t)
+	spec := createCtr(t, d, "tty", nil)
+	spec.TTY = true
+	spec.Args = []string{"-c", "while [ ! -e /tmp/go ]; do sleep 0.01; done; printenv LINES COLUMNS"}
+	var out syncBuffer
+	task, err := d.Start(t.Context(), spec, driver.Streams{Stdout: &out, TTY: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Resize(t.Context(), "tty", driver.TermSize{Height: 40, Width: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if code, err := d.Exec(t.Context(), "tty", driver.Process{Args: []string{"touch", "/tmp/go"}}, driver.Streams{}, nil); code != 0 || err != nil {
+		t.Fatalf("exec touch: %d %v", code, err)
+	}
+	if st := wait(t, task); st.Code != 0 || out.String() != "40\r\n100\r\n" {
+		t.Errorf("exit %d, output %q", st.Code, out.String())
+	}
+	if err := d.Resize(t.Context(), "nope", driver.TermSize{}); !errdefs.IsNotFound(err) {
+		t.Errorf("Resize(nope) = %v", err)
+	}
+}
