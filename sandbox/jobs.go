@@ -26,6 +26,10 @@ const (
 	inJobVar      = "__sockerless_in_job"
 )
 
+// pidVars rename the parameters whose values the interpreter takes from
+// the host process to variables the sandbox sets (see newShellEnv).
+var pidVars = map[string]string{"$": "__sockerless_pid", "PPID": "__sockerless_ppid"}
+
 // jobKey identifies a background job (or the commands outside any job, for
 // path "") of one shell process.
 type jobKey struct {
@@ -38,7 +42,8 @@ func (j jobKey) contains(k jobKey) bool {
 	return j.shell != nil && j.shell == k.shell && j.path != "" && (k.path == j.path || strings.HasPrefix(k.path, j.path+"/"))
 }
 
-// markJobs rewrites the background statements and subshells of prog.
+// markJobs rewrites the background statements and subshells of prog, and
+// its $$ and $PPID (see pidVars).
 func markJobs(prog syntax.Node) {
 	parser := syntax.NewParser()
 	incr := mustParseStmt(parser, jobCounterVar+"=$(("+jobCounterVar+"+1))")
@@ -48,6 +53,11 @@ func markJobs(prog syntax.Node) {
 	marked := map[syntax.Node]bool{}
 	syntax.Walk(prog, func(n syntax.Node) bool {
 		switch x := n.(type) {
+		case *syntax.ParamExp:
+			// $$ and $PPID: the interpreter would give the daemon's.
+			if x.Param != nil && (x.Param.Value == "$" || x.Param.Value == "PPID") {
+				x.Param = &syntax.Lit{ValuePos: x.Param.ValuePos, ValueEnd: x.Param.ValueEnd, Value: pidVars[x.Param.Value]}
+			}
 		case *syntax.Subshell:
 			if !marked[x] {
 				marked[x] = true
@@ -92,18 +102,19 @@ func parseJobID(s string) (int, bool) {
 
 // shellEnv is the interpreter's view of the process environment: it hides
 // the host's HOME, UID, EUID and GID, which the interpreter would otherwise
-// read from the daemon's process.
+// read from the daemon's process, and holds the shell's PID and PPID.
 type shellEnv struct {
 	expand.Environ
 	extra map[string]expand.Variable
 }
 
-func newShellEnv(env []string, u *user) shellEnv {
+func newShellEnv(env []string, u *user, p *Process) shellEnv {
 	base := expand.ListEnviron(env...)
 	id := func(n int) expand.Variable {
 		return expand.Variable{Set: true, Kind: expand.String, ReadOnly: true, Str: strconv.Itoa(n)}
 	}
-	extra := map[string]expand.Variable{"UID": id(u.uid), "EUID": id(u.uid), "GID": id(u.gid)}
+	extra := map[string]expand.Variable{"UID": id(u.uid), "EUID": id(u.uid), "GID": id(u.gid),
+		pidVars["$"]: id(p.pid), pidVars["PPID"]: id(p.ppid)}
 	if !base.Get("HOME").IsSet() {
 		extra["HOME"] = expand.Variable{Set: true, Kind: expand.String} // empty, not exported
 	}

@@ -152,6 +152,7 @@ func TestShell(t *testing.T) {
 		{"nested bg", "( sleep 5 & kill $!; wait $!; echo inner $? ) & wait; echo outer", result{stdout: "inner 143\nouter\n"}},
 		{"pwd -P", "mkdir -p /tmp/real && ln -s /tmp/real /tmp/link && cd /tmp/link && pwd && pwd -P", result{stdout: "/tmp/link\n/tmp/real\n"}},
 		{"umask", "umask 022; umask; umask 077; umask; echo s > /tmp/secret; mkdir /tmp/sd; ls -ld /tmp/secret /tmp/sd | cut -c1-10; (umask 0); umask", result{stdout: "0022\n0077\ndrwx------\n-rw-------\n0077\n"}},
+		{"pids", "echo $$ ${$} $PPID; sh -c 'echo $$ $PPID'; echo $(( $$ + 1 ))", result{stdout: "1 1 0\n2 1\n2\n"}},
 		{"cd missing", "cd nope; echo $?", result{stdout: "2\n", stderr: "sh: cd: can't cd to nope: No such file or directory\n"}},
 		{"home unset", "env -u HOME sh -c 'echo ${HOME:-unset} $UID'", result{stdout: "unset 0\n"}},
 		{"uname", "uname -m; nproc | grep -c '^[1-9]'", result{stdout: unameM() + "\n1\n"}},

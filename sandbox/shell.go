@@ -184,10 +184,10 @@ func shellExit(ctx context.Context, err error) int {
 // newRunner returns an interpreter whose every file access and command
 // goes through the container.
 func (c *Container) newRunner(p *Process, pe *procEnv, params []string) (*interp.Runner, error) {
-	env := append(append([]string{}, pe.env...), "PWD="+pe.dir, "PPID="+fmt.Sprint(p.ppid))
+	env := append(append([]string{}, pe.env...), "PWD="+pe.dir)
 	h := &handlers{c: c, pe: pe, shell: p}
 	r, err := interp.New(
-		interp.Env(newShellEnv(env, pe.user)),
+		interp.Env(newShellEnv(env, pe.user, p)),
 		interp.StdIO(pe.stdin, pe.stdout, pe.stderr),
 		interp.Params(params...),
 		interp.OpenHandler(h.open),
