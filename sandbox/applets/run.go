@@ -48,7 +48,7 @@ func run(args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return 0
 	}
 	env, sys := applet.SplitEnviron(environ)
-	return a.fn(&applet.Env{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Environ: env, Sys: sys})
+	return a.fn(&applet.Env{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Environ: env, Sys: sys, Usage: a.usage})
 }
 
 // names returns the sorted applet names.

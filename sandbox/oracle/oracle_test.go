@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,6 +40,10 @@ type outcome struct {
 func (o outcome) String() string {
 	return fmt.Sprintf("exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
 }
+
+// exactStderr makes the oracle also compare the text of standard error, to
+// audit messages: go test ./sandbox/oracle -run TestOracle -stderr -v.
+var exactStderr = flag.Bool("stderr", false, "also report cases whose standard error text differs")
 
 // same compares what the oracle compares: stdout, stderr presence, status.
 func same(a, b outcome) bool {
@@ -227,6 +232,9 @@ func TestOracle(t *testing.T) {
 				switch {
 				case ok && !listed:
 					pass++
+					if *exactStderr && want.stderr != got.stderr {
+						t.Logf("stderr differs:\nbusybox: %q\nsandbox: %q", want.stderr, got.stderr)
+					}
 				case !ok && listed:
 					diffs++
 				}

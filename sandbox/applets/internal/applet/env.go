@@ -38,6 +38,9 @@ type Env struct {
 	Stderr io.Writer
 	// Environ is the environment as KEY=value pairs.
 	Environ []string
+	// Usage is the applet's usage text (after "Usage: NAME "), printed on
+	// usage errors as busybox does.
+	Usage string
 	// Sys holds the SOCKERLESS_* variables the sandbox runtime passes to
 	// applets (credentials, uname, CPU count); they are kept out of Environ
 	// so env, printenv and awk's ENVIRON show only the container's own.

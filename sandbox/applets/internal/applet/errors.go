@@ -102,3 +102,15 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// ShowUsage prints the usage text on standard error, as busybox does for a
+// bad command line, and returns exit status 1.
+func (e *Env) ShowUsage() int {
+	e.Flush()
+	if e.Usage != "" {
+		fmt.Fprintf(e.Stderr, "Usage: %s %s\n", e.Name(), e.Usage)
+	} else {
+		fmt.Fprintf(e.Stderr, "%s: bad usage\n", e.Name())
+	}
+	return 1
+}

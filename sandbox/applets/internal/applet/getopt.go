@@ -86,6 +86,7 @@ func (e *Env) shortOpts(o Opts, cluster string, rest []string, short string) (in
 		k := strings.IndexByte(short, c)
 		if k < 0 || c == ':' {
 			e.Errorf("invalid option -- '%c'", c)
+			e.ShowUsage()
 			return 0, ErrUsage
 		}
 		if k+1 >= len(short) || short[k+1] != ':' {
@@ -99,6 +100,7 @@ func (e *Env) shortOpts(o Opts, cluster string, rest []string, short string) (in
 		}
 		if len(rest) == 0 {
 			e.Errorf("option requires an argument -- '%c'", c)
+			e.ShowUsage()
 			return 0, ErrUsage
 		}
 		o[string(c)] = append(o[string(c)], rest[0])
@@ -142,5 +144,6 @@ func (e *Env) longOpt(o Opts, a string, rest []string, long []string) (int, erro
 		return 1, nil
 	}
 	e.Errorf("unrecognized option '--%s'", name)
+	e.ShowUsage()
 	return 0, ErrUsage
 }

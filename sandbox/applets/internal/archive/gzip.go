@@ -84,7 +84,7 @@ func convertFile(e *applet.Env, name string, decompress, toStdout, keep, force b
 	}
 	in, err := os.Open(e.Path(name))
 	if err != nil {
-		e.Perror(err, "can't open '%s'", name)
+		e.Perror(err, "%s", name)
 		return err
 	}
 	defer in.Close()

@@ -41,7 +41,7 @@ func Awk(e *applet.Env) int {
 	case len(args) > 0:
 		src, args = args[0], args[1:]
 	default:
-		e.Errorf("usage: awk [-F SEP] [-v VAR=VAL] -f PROGFILE | 'PROGRAM' [FILE]...")
+		e.ShowUsage()
 		return 1
 	}
 	prog, err := parser.ParseProgram([]byte(src), nil)

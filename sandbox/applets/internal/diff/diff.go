@@ -31,7 +31,7 @@ func Diff(e *applet.Env) int {
 		return 2
 	}
 	if len(args) != 2 {
-		e.Errorf("usage: diff [-abBdiNqrTstw] [-L LABEL] [-U LINES] FILE1 FILE2")
+		e.ShowUsage()
 		return 2
 	}
 	d := &differ{e: e, o: o, context: 3, labels: o.All("L")}

@@ -42,7 +42,7 @@ func Install(e *applet.Env) int {
 	}
 	if o.Has("d") {
 		if len(args) == 0 {
-			return e.Fail("missing operand")
+			return e.ShowUsage()
 		}
 		status := 0
 		for _, d := range args {

@@ -15,7 +15,7 @@ func Ln(e *applet.Env) int {
 		return 1
 	}
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	if len(args) == 1 {
 		args = append(args, path.Base(args[0]))

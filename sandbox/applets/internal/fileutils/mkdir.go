@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/sockerless/sockerless/sandbox/applets/internal/applet"
 )
@@ -18,7 +19,7 @@ func Mkdir(e *applet.Env) int {
 		return 1
 	}
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	mode := fs.FileMode(0o777)
 	if m := o.Get("m", ""); m != "" {
@@ -43,13 +44,20 @@ func Mkdir(e *applet.Env) int {
 			}
 		}
 		if err != nil {
-			e.Perror(err, "can't create directory '%s'", a)
+			name := a
+			var pe *fs.PathError
+			if errors.As(err, &pe) && o.Has("p") {
+				name = pe.Path // busybox names the component that failed
+			}
+			e.Perror(err, "can't create directory '%s'", name)
 			status = 1
 		}
 	}
 	return status
 }
 
+// mkdirAll is mkdir -p. A PathError names the component that failed: an
+// existing non-directory in the way is "PARENT/: Not a directory".
 func mkdirAll(e *applet.Env, dir string, mode fs.FileMode, verbose bool) error {
 	if fi, err := os.Stat(e.Path(dir)); err == nil {
 		if fi.IsDir() {
@@ -58,6 +66,9 @@ func mkdirAll(e *applet.Env, dir string, mode fs.FileMode, verbose bool) error {
 		return &fs.PathError{Op: "mkdir", Path: dir, Err: fs.ErrExist}
 	}
 	if parent := path.Dir(strings.TrimRight(dir, "/")); parent != dir && parent != "." && parent != "/" {
+		if fi, err := os.Stat(e.Path(parent)); err == nil && !fi.IsDir() {
+			return &fs.PathError{Op: "mkdir", Path: parent + "/", Err: syscall.ENOTDIR}
+		}
 		if err := mkdirAll(e, parent, 0o777, verbose); err != nil {
 			return err
 		}
@@ -79,7 +90,7 @@ func Rmdir(e *applet.Env) int {
 		return 1
 	}
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	status := 0
 	for _, a := range args {

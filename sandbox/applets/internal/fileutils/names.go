@@ -18,7 +18,7 @@ func Basename(e *applet.Env) int {
 		args = args[1:]
 	}
 	if len(args) == 0 || len(args) > 2 {
-		return e.Fail("usage: basename FILE [SUFFIX]")
+		return e.ShowUsage()
 	}
 	b := args[0]
 	if strings.Trim(b, "/") == "" && b != "" {
@@ -40,7 +40,7 @@ func Dirname(e *applet.Env) int {
 		args = args[1:]
 	}
 	if len(args) != 1 {
-		return e.Fail("usage: dirname FILENAME")
+		return e.ShowUsage()
 	}
 	d := args[0]
 	if strings.Trim(d, "/") == "" && d != "" {
@@ -68,7 +68,7 @@ func Readlink(e *applet.Env) int {
 		return 1
 	}
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	status := 0
 	for _, a := range args {

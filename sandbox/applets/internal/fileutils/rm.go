@@ -18,7 +18,7 @@ func Rm(e *applet.Env) int {
 	}
 	force, recursive := o.Has("f"), o.Has("r") || o.Has("R")
 	if len(args) == 0 && !force {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	status := 0
 	for _, a := range args {

@@ -23,7 +23,7 @@ func Stat(e *applet.Env) int {
 		return 1
 	}
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	if o.Has("f") {
 		return e.Fail("file system status is not available in the sandbox (WASI has no statfs)")

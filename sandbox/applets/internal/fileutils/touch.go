@@ -19,7 +19,7 @@ func Touch(e *applet.Env) int {
 		return 1
 	}
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	now := time.Now().In(e.Location())
 	when := now

@@ -61,7 +61,7 @@ func Grep(e *applet.Env) int {
 	}
 	if !o.Has("e") && !o.Has("f") {
 		if len(args) == 0 {
-			e.Errorf("usage: grep [OPTIONS] PATTERN [FILE]...")
+			e.ShowUsage()
 			return 2
 		}
 		pats, args = strings.Split(args[0], "\n"), args[1:]
@@ -124,7 +124,7 @@ func (g *grepper) compile(pats []string) bool {
 			s, err = p, nil
 		}
 		if err != nil {
-			g.e.Errorf("bad regex '%s': %v", p, err)
+			g.e.Errorf("bad regex '%s'", p)
 			return false
 		}
 		switch {
@@ -138,7 +138,7 @@ func (g *grepper) compile(pats []string) bool {
 		}
 		re, err := regexp.Compile(s)
 		if err != nil {
-			g.e.Errorf("bad regex '%s': %v", p, err)
+			g.e.Errorf("bad regex '%s'", p)
 			return false
 		}
 		re.Longest()

@@ -20,7 +20,7 @@ func Truncate(e *applet.Env) int {
 	}
 	spec := o.Get("s", "")
 	if spec == "" || len(files) == 0 {
-		return e.Fail("usage: truncate [-c] -s SIZE FILE...")
+		return e.ShowUsage()
 	}
 	rel := byte(0)
 	if spec[0] == '+' || spec[0] == '-' {
@@ -72,10 +72,10 @@ func Truncate(e *applet.Env) int {
 // Unlink removes one file: unlink FILE
 func Unlink(e *applet.Env) int {
 	if len(e.Args) != 2 {
-		return e.Fail("usage: unlink FILE")
+		return e.ShowUsage()
 	}
 	if err := os.Remove(e.Path(e.Args[1])); err != nil {
-		e.Perror(err, "can't delete '%s'", e.Args[1])
+		e.Perror(err, "can't remove file '%s'", e.Args[1])
 		return 1
 	}
 	return 0
@@ -84,7 +84,7 @@ func Unlink(e *applet.Env) int {
 // Link makes one hard link: link FILE LINK
 func Link(e *applet.Env) int {
 	if len(e.Args) != 3 {
-		return e.Fail("usage: link FILE LINK")
+		return e.ShowUsage()
 	}
 	if err := os.Link(e.Path(e.Args[1]), e.Path(e.Args[2])); err != nil {
 		e.Perror(err, "can't create link '%s' to '%s'", e.Args[2], e.Args[1])
@@ -109,7 +109,7 @@ func Tty(e *applet.Env) int {
 // Usleep sleeps for N microseconds: usleep N
 func Usleep(e *applet.Env) int {
 	if len(e.Args) != 2 {
-		return e.Fail("usage: usleep N")
+		return e.ShowUsage()
 	}
 	n, err := strconv.ParseUint(e.Args[1], 10, 63)
 	if err != nil {

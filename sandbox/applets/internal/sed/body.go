@@ -61,7 +61,7 @@ func (p *parser) body(c *command) error {
 	case '=', 'd', 'D', 'p', 'P', 'n', 'N', 'h', 'H', 'g', 'G', 'x', 'z', 'F':
 		return p.end()
 	}
-	return fmt.Errorf("unknown command: '%c'", c.name)
+	return fmt.Errorf("unsupported command %c", c.name)
 }
 
 // end accepts what may follow a command: spaces, then ';', '}', '#' or a newline.
@@ -131,11 +131,11 @@ func (p *parser) substitute(c *command) error {
 	p.i++
 	pat, err := p.delimited(delim, true)
 	if err != nil {
-		return errors.New("unterminated 's' command")
+		return fmt.Errorf("unmatched '%c'", delim)
 	}
 	repl, err := p.delimited(delim, false)
 	if err != nil {
-		return errors.New("unterminated 's' command")
+		return fmt.Errorf("unmatched '%c'", delim)
 	}
 	icase := false
 	for !p.eof() {

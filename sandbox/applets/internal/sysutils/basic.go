@@ -22,7 +22,7 @@ func False(*applet.Env) int { return 1 }
 func Sleep(e *applet.Env) int {
 	args := e.Args[1:]
 	if len(args) == 0 {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	var total time.Duration
 	for _, a := range args {

@@ -18,7 +18,7 @@ func Test(e *applet.Env) int {
 	args := e.Args[1:]
 	if e.Name() == "[" {
 		if len(args) == 0 || args[len(args)-1] != "]" {
-			e.Errorf("missing ]")
+			e.Errorf("missing ']'")
 			return 2
 		}
 		args = args[:len(args)-1]
@@ -178,7 +178,7 @@ func (p *parser) unary(op, arg string) (bool, error) {
 	case "-t":
 		_, err := strconv.Atoi(arg)
 		if err != nil {
-			return false, fmt.Errorf("%s: bad number", arg)
+			return false, fmt.Errorf("invalid integer '%s'", arg)
 		}
 		return false, nil // WASI stdio is never a terminal.
 	}
@@ -290,7 +290,7 @@ func (p *parser) binary(a, op, b string) (bool, error) {
 func number(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%s: bad number", s)
+		return 0, fmt.Errorf("invalid integer '%s'", s)
 	}
 	return n, nil
 }

@@ -54,7 +54,7 @@ func Cut(e *applet.Env) int {
 	for _, name := range files {
 		f, err := e.Open(name)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			status = 1
 			continue
 		}

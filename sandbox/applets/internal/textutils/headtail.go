@@ -52,7 +52,7 @@ func Head(e *applet.Env) int {
 	for i, name := range files {
 		f, err := e.Open(name)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			status = 1
 			continue
 		}
@@ -154,7 +154,12 @@ func Tail(e *applet.Env) int {
 		files = []string{"-"}
 	}
 	headers := o.Has("v") || (len(files) > 1 && !o.Has("q"))
-	status := 0
+	status, opened := 0, 0
+	defer func() {
+		if opened == 0 {
+			e.Errorf("no files") // as busybox, when no file could be read
+		}
+	}()
 	for i, name := range files {
 		f, err := e.Open(name)
 		if err != nil {
@@ -162,6 +167,7 @@ func Tail(e *applet.Env) int {
 			status = 1
 			continue
 		}
+		opened++
 		if headers {
 			if i > 0 {
 				fmt.Fprintln(e.Stdout)

@@ -22,7 +22,7 @@ func readAll(e *applet.Env, files []string, each func(name string, data []byte))
 	for _, name := range files {
 		f, err := e.Open(name)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			status = 1
 			continue
 		}
@@ -149,7 +149,7 @@ func Paste(e *applet.Env) int {
 		}
 		f, err := e.Open(name)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			return 1
 		}
 		defer f.Close()

@@ -32,7 +32,7 @@ func Tee(e *applet.Env) int {
 		}
 		f, err := os.OpenFile(e.Path(name), flag, 0o666)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			status = 1
 			continue
 		}
@@ -80,7 +80,7 @@ func Base64(e *applet.Env) int {
 	if len(args) > 0 && args[0] != "-" {
 		f, err := os.Open(e.Path(args[0]))
 		if err != nil {
-			e.Perror(err, "can't open '%s'", args[0])
+			e.Perror(err, "%s", args[0])
 			return 1
 		}
 		defer f.Close()
@@ -139,7 +139,7 @@ func Cmp(e *applet.Env) int {
 		return 2
 	}
 	if len(args) < 1 || len(args) > 2 {
-		e.Errorf("usage: cmp [-ls] FILE1 [FILE2]")
+		e.ShowUsage()
 		return 2
 	}
 	if len(args) == 1 {

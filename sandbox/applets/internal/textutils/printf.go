@@ -16,7 +16,7 @@ func Printf(e *applet.Env) int {
 		args = args[1:]
 	}
 	if len(args) == 0 {
-		return e.Fail("usage: printf FORMAT [ARG]...")
+		return e.ShowUsage()
 	}
 	p := printer{e: e, args: args[1:]}
 	var b strings.Builder
@@ -166,7 +166,7 @@ func (p *printer) integer(s string) int64 {
 		if u, uerr := strconv.ParseUint(strings.TrimSpace(s), 0, 64); uerr == nil {
 			return int64(u)
 		}
-		p.e.Errorf("invalid number '%s'", s)
+		p.e.Errorf("'%s': expected a numeric value", s)
 		p.status = 1
 		// Like C's strtol, keep the leading digits.
 		k := 0
@@ -187,7 +187,7 @@ func (p *printer) float(s string) float64 {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
-		p.e.Errorf("invalid number '%s'", s)
+		p.e.Errorf("'%s': expected a numeric value", s)
 		p.status = 1
 	}
 	return v

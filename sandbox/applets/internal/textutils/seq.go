@@ -41,7 +41,7 @@ func Seq(e *applet.Env) int {
 	}
 operands:
 	if len(args) < 1 || len(args) > 3 {
-		e.Errorf("usage: seq [-w] [-s SEP] [FIRST [INC]] LAST")
+		e.ShowUsage()
 		return 1
 	}
 	nums := make([]float64, len(args))

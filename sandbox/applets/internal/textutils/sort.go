@@ -68,7 +68,7 @@ func Sort(e *applet.Env) int {
 	if name := o.Get("o", ""); name != "" {
 		f, err := os.Create(e.Path(name))
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			return 2
 		}
 		defer f.Close()
@@ -100,7 +100,7 @@ func readLines(e *applet.Env, files []string, zero bool) ([]string, int) {
 	for _, name := range files {
 		f, err := e.Open(name)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			status = 2
 			continue
 		}

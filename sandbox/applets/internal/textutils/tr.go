@@ -16,7 +16,7 @@ func Tr(e *applet.Env) int {
 	}
 	del, squeeze := o.Has("d"), o.Has("s")
 	if len(args) == 0 || (len(args) == 1 && !del && !squeeze) {
-		return e.Fail("missing operand")
+		return e.ShowUsage()
 	}
 	set1, ok := ExpandSet(args[0])
 	if !ok {

@@ -40,7 +40,7 @@ func Wc(e *applet.Env) int {
 	for _, name := range files {
 		f, err := e.Open(name)
 		if err != nil {
-			e.Perror(err, "can't open '%s'", name)
+			e.Perror(err, "%s", name)
 			status = 1
 			continue
 		}
