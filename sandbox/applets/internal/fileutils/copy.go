@@ -16,6 +16,7 @@ type copier struct {
 	e         *applet.Env
 	recursive bool          // -r/-R/-a
 	deref     bool          // follow symlinks in the source (-L, or no -r and no -P)
+	derefTop  bool          // follow symlinks given as operands (-H)
 	preserve  bool          // -p/-a: mtime and mode
 	noClobber bool          // -n
 	force     bool          // -f
@@ -40,6 +41,7 @@ func Cp(e *applet.Env) int {
 		verbose:   o.Has("v"),
 	}
 	c.deref = o.Has("L") || !(c.recursive || o.Has("d") || o.Has("P"))
+	c.derefTop = o.Has("H")
 	srcs, dest, toDir, ok := targets(e, o, args)
 	if !ok {
 		return 1
@@ -85,8 +87,8 @@ func targets(e *applet.Env, o applet.Opts, args []string) (srcs []string, dest s
 	return srcs, dest, isDir, true
 }
 
-func (c *copier) stat(name string) (fs.FileInfo, error) {
-	if c.deref {
+func (c *copier) stat(name string, top bool) (fs.FileInfo, error) {
+	if c.deref || (top && c.derefTop) {
 		return c.e.Stat(name)
 	}
 	return c.e.Lstat(name)
@@ -94,7 +96,7 @@ func (c *copier) stat(name string) (fs.FileInfo, error) {
 
 // copy copies src to dst, reporting errors itself.
 func (c *copier) copy(src, dst string, top bool) error {
-	fi, err := c.stat(src)
+	fi, err := c.stat(src, top)
 	if err != nil {
 		c.e.Perror(err, "can't stat '%s'", strings.TrimRight(src, "/"))
 		return err
