@@ -2,6 +2,7 @@ package applet
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -91,4 +92,13 @@ func (e *Env) Credentials() (uid, gid int) {
 	uid, _ = strconv.Atoi(e.SysGetenv("SOCKERLESS_UID"))
 	gid, _ = strconv.Atoi(e.SysGetenv("SOCKERLESS_GID"))
 	return uid, gid
+}
+
+// Umask returns the file mode creation mask: the runtime passes the
+// shell's in SOCKERLESS_UMASK (octal); without it, 022.
+func (e *Env) Umask() fs.FileMode {
+	if m, err := strconv.ParseUint(e.SysGetenv("SOCKERLESS_UMASK"), 8, 32); err == nil {
+		return fs.FileMode(m) & 0o777
+	}
+	return 0o022
 }

@@ -199,9 +199,9 @@ func (c *copier) copyFile(src, dst string, fi fs.FileInfo) error {
 		c.e.Chmod(dst, fi.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky))
 		os.Chtimes(c.e.Path(dst), fi.ModTime(), fi.ModTime())
 	case isNew:
-		// A new copy gets the source's permissions less the umask (022), so
+		// A new copy gets the source's permissions less the umask, so
 		// executables stay executable; WASI's open cannot say so itself.
-		c.e.Chmod(dst, fi.Mode().Perm()&^0o022)
+		c.e.Chmod(dst, fi.Mode().Perm()&^c.e.Umask())
 	}
 	return nil
 }
