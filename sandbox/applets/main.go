@@ -8,6 +8,14 @@
 // internal/applet), the container root preopened as "/" and stdio as pipes.
 // The applets themselves live in internal packages as plain functions of an
 // applet.Env, so they are tested on the host.
+//
+// # Adding an applet
+//
+// Write it as a func(*applet.Env) int in the internal package of its kind,
+// add it with its usage text to table() in table.go, then run `make toolbox`
+// and `go generate ./sandbox/toolbox` (which rewrites toolbox/names.go; its
+// TestNames fails while the list and the module disagree). Add oracle cases
+// in sandbox/oracle when busybox-static has the applet.
 package main
 
 import (
