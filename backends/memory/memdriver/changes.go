@@ -2,6 +2,7 @@ package memdriver
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path"
@@ -27,10 +28,40 @@ func deletedParent(before, now map[string]fileState, p string) bool {
 
 // fileState is what Changes compares.
 type fileState struct {
-	size  int64
-	mode  fs.FileMode
-	mtime time.Time
-	link  string
+	Size  int64       `json:"size"`
+	Mode  fs.FileMode `json:"mode"`
+	Mtime time.Time   `json:"mtime"`
+	Link  string      `json:"link,omitempty"`
+}
+
+// baseline returns the root's state at the container's first Create: read
+// back from file when the daemon restarted (the root has changed since),
+// else scanned now and saved to file (when file is not empty).
+func baseline(root, file string) (map[string]fileState, error) {
+	if file != "" {
+		if b, err := os.ReadFile(file); err == nil {
+			var m map[string]fileState
+			if err := json.Unmarshal(b, &m); err == nil {
+				return m, nil
+			}
+		}
+	}
+	m, err := snapshot(root)
+	if err != nil || file == "" {
+		return m, err
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, err
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return nil, err
+	}
+	return m, os.Rename(tmp, file)
 }
 
 // snapshot records every file of root (container path → state), without
@@ -51,12 +82,12 @@ func snapshot(root string) (map[string]fileState, error) {
 		if err != nil {
 			return nil
 		}
-		st := fileState{size: fi.Size(), mode: fi.Mode(), mtime: fi.ModTime()}
+		st := fileState{Size: fi.Size(), Mode: fi.Mode(), Mtime: fi.ModTime().UTC()}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			st.link, _ = os.Readlink(p)
+			st.Link, _ = os.Readlink(p)
 		}
 		if fi.IsDir() {
-			st.size = 0 // a directory's size is its host file system's business
+			st.Size = 0 // a directory's size is its host file system's business
 		}
 		rel, _ := filepath.Rel(root, p)
 		out["/"+filepath.ToSlash(rel)] = st
@@ -82,7 +113,7 @@ func (d *Driver) Changes(ctx context.Context, id string) ([]driver.Change, error
 		switch {
 		case !ok:
 			out = append(out, driver.Change{Path: p, Kind: 1})
-		case old != st:
+		case !old.Mtime.Equal(st.Mtime) || old.Size != st.Size || old.Mode != st.Mode || old.Link != st.Link:
 			out = append(out, driver.Change{Path: p, Kind: 0})
 		}
 	}

@@ -33,8 +33,11 @@ var (
 
 // Options configure a [Driver].
 type Options struct {
-	// DataDir holds the compiled toolbox (DataDir/wazero-cache) and the
-	// roots of containers created without a RootFS.
+	// DataDir is the backend's data directory. The driver keeps its files
+	// in DataDir/memory (apart from the core's DataDir/containers): the
+	// compiled toolbox (wazero-cache), the roots of containers created
+	// without a RootFS and each container's Changes baseline, which
+	// survives a daemon restart.
 	DataDir string
 	// CacheDir overrides where the compiled toolbox is cached.
 	CacheDir string
@@ -54,7 +57,7 @@ type ctr struct {
 	id       string
 	root     string
 	sb       *sandbox.Container
-	baseline map[string]fileState // the root at Create, for Changes
+	baseline map[string]fileState // the root at the first Create, for Changes
 
 	mu   sync.Mutex
 	main *sandbox.Process
@@ -65,7 +68,7 @@ type ctr struct {
 func New(ctx context.Context, opts Options) (*Driver, error) {
 	cache := opts.CacheDir
 	if cache == "" && opts.DataDir != "" {
-		cache = filepath.Join(opts.DataDir, "wazero-cache")
+		cache = filepath.Join(opts.DataDir, "memory", "wazero-cache")
 	}
 	rt, err := sandbox.New(ctx, sandbox.Options{CacheDir: cache})
 	if err != nil {
@@ -100,6 +103,15 @@ func (d *Driver) Close() error {
 	}
 	errs = append(errs, d.rt.Close(context.Background()))
 	return errors.Join(errs...)
+}
+
+// containerDir is where the driver keeps files about container id ("" when
+// it has no data directory).
+func (d *Driver) containerDir(id string) string {
+	if d.opts.DataDir == "" {
+		return ""
+	}
+	return filepath.Join(d.opts.DataDir, "memory", "containers", id)
 }
 
 // get returns container id.

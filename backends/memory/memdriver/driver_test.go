@@ -298,6 +298,22 @@ func TestChangesAndExport(t *testing.T) {
 	if d := cmp.Diff(want, ch); d != "" {
 		t.Errorf("Changes (-want +got):\n%s", d)
 	}
+	// A restarted daemon creates the container again: its changes stay.
+	d2, err := New(t.Context(), Options{DataDir: d.opts.DataDir, CacheDir: d.opts.CacheDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	if err := d2.Create(t.Context(), spec); err != nil {
+		t.Fatal(err)
+	}
+	ch2, err := d2.Changes(t.Context(), "ch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, ch2); d != "" {
+		t.Errorf("Changes after a restart (-want +got):\n%s", d)
+	}
 	rc, err := d.Export(t.Context(), "ch")
 	if err != nil {
 		t.Fatal(err)
@@ -330,5 +346,39 @@ func TestResizeTTY(t *testing.T) {
 	}
 	if err := d.Resize(t.Context(), "nope", driver.TermSize{}); !errdefs.IsNotFound(err) {
 		t.Errorf("Resize(nope) = %v", err)
+	}
+}
+
+// TestRemoveKeepsCoreFiles checks that the driver deletes only its own
+// files: the core keeps its records in DataDir/containers/ID.
+func TestRemoveKeepsCoreFiles(t *testing.T) {
+	d := newDriver(t)
+	coreDir := filepath.Join(d.opts.DataDir, "containers", "k")
+	root := filepath.Join(coreDir, "rootfs")
+	writeFileT(t, filepath.Join(coreDir, "k-json.log"), "log")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Create(t.Context(), driver.Spec{ID: "k", RootFS: root}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Remove(t.Context(), "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(coreDir, "k-json.log")); err != nil {
+		t.Errorf("the core's file is gone: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(d.opts.DataDir, "memory", "containers", "k")); err == nil {
+		t.Error("the driver's files are left")
+	}
+}
+
+func writeFileT(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -21,7 +21,7 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 		if d.opts.DataDir == "" {
 			return errdefs.ErrInvalidArgument.WithMessage("memory backend: container " + spec.ID + " has no root file system")
 		}
-		root = filepath.Join(d.opts.DataDir, "containers", spec.ID, "rootfs")
+		root = filepath.Join(d.containerDir(spec.ID), "rootfs")
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return fmt.Errorf("memory backend: root of %s: %w", spec.ID, err)
@@ -41,7 +41,11 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 	if err != nil {
 		return fmt.Errorf("memory backend: %w", err)
 	}
-	baseline, err := snapshot(root)
+	var file string
+	if dir := d.containerDir(spec.ID); dir != "" {
+		file = filepath.Join(dir, "changes-baseline.json")
+	}
+	base, err := baseline(root, file)
 	if err != nil {
 		sb.Close()
 		return fmt.Errorf("memory backend: scan root of %s: %w", spec.ID, err)
@@ -51,7 +55,7 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 	if old, ok := d.ctrs[spec.ID]; ok {
 		old.sb.Close()
 	}
-	d.ctrs[spec.ID] = &ctr{id: spec.ID, root: root, sb: sb, baseline: baseline}
+	d.ctrs[spec.ID] = &ctr{id: spec.ID, root: root, sb: sb, baseline: base}
 	return nil
 }
 
@@ -93,7 +97,8 @@ func forwardResize(p *sandbox.Process, sizes <-chan driver.TermSize) {
 }
 
 // Remove kills what is left of the container and forgets it. The root in
-// spec.RootFS belongs to the core; a root the driver made is deleted.
+// spec.RootFS belongs to the core; the driver's own files (a root it made,
+// the Changes baseline) are deleted.
 func (d *Driver) Remove(ctx context.Context, id string) error {
 	d.mu.Lock()
 	c, ok := d.ctrs[id]
@@ -103,8 +108,8 @@ func (d *Driver) Remove(ctx context.Context, id string) error {
 		return errdefs.ErrNotFound.WithMessage("No such container: " + id)
 	}
 	err := c.sb.Close()
-	if d.opts.DataDir != "" && c.root == filepath.Join(d.opts.DataDir, "containers", id, "rootfs") {
-		if rerr := os.RemoveAll(filepath.Dir(c.root)); err == nil {
+	if dir := d.containerDir(id); dir != "" {
+		if rerr := os.RemoveAll(dir); err == nil {
 			err = rerr
 		}
 	}
