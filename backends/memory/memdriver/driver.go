@@ -9,7 +9,9 @@ package memdriver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 
@@ -114,13 +116,35 @@ func (d *Driver) containerDir(id string) string {
 	return filepath.Join(d.opts.DataDir, "memory", "containers", id)
 }
 
-// get returns container id.
+// get returns container id. After a daemon restart, a container created by
+// the previous daemon is set up again from the spec Create saved.
 func (d *Driver) get(id string) (*ctr, error) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	c, ok := d.ctrs[id]
-	if !ok {
-		return nil, errdefs.ErrNotFound.WithMessage("No such container: " + id)
+	d.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	notFound := errdefs.ErrNotFound.WithMessage("No such container: " + id)
+	dir := d.containerDir(id)
+	if dir == "" {
+		return nil, notFound
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "spec.json"))
+	if err != nil {
+		return nil, notFound
+	}
+	var spec driver.Spec
+	if err := json.Unmarshal(b, &spec); err != nil || spec.ID != id {
+		return nil, notFound
+	}
+	if err := d.Create(context.Background(), spec); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok = d.ctrs[id]; !ok {
+		return nil, notFound
 	}
 	return c, nil
 }

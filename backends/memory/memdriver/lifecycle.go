@@ -2,6 +2,7 @@ package memdriver
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,6 +45,10 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 	var file string
 	if dir := d.containerDir(spec.ID); dir != "" {
 		file = filepath.Join(dir, "changes-baseline.json")
+		if err := saveSpec(dir, spec); err != nil {
+			sb.Close()
+			return fmt.Errorf("memory backend: %w", err)
+		}
 	}
 	base, err := baseline(root, file)
 	if err != nil {
@@ -62,6 +67,11 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 // Start runs the container's main process, spec.Path with spec.Args.
 func (d *Driver) Start(ctx context.Context, spec driver.Spec, io driver.Streams) (driver.Task, error) {
 	c, err := d.get(spec.ID)
+	if errdefs.IsNotFound(err) { // created by a daemon that kept no state
+		if err = d.Create(ctx, spec); err == nil {
+			c, err = d.get(spec.ID)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +87,23 @@ func (d *Driver) Start(ctx context.Context, spec driver.Spec, io driver.Streams)
 	c.main = p
 	c.mu.Unlock()
 	return &task{p: p}, nil
+}
+
+// saveSpec keeps what a restarted daemon needs to set the container up
+// again (see [Driver.get]).
+func saveSpec(dir string, spec driver.Spec) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, "spec.json.tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "spec.json"))
 }
 
 // forwardResize applies terminal size changes until p ends.
