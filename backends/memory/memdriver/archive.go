@@ -57,7 +57,7 @@ func (c *ctr) resolve(p string) (string, rootfs.Path, error) {
 
 // StatPath describes path in container id, as X-Docker-Container-Path-Stat.
 func (d *Driver) StatPath(ctx context.Context, id, p string) (driver.PathStat, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return driver.PathStat{}, err
 	}
@@ -85,7 +85,7 @@ func (c *ctr) stat(res rootfs.Path) (driver.PathStat, error) {
 // GetArchive returns a tar of path, named after its last element (or its
 // contents with a trailing "/."), as docker cp expects.
 func (d *Driver) GetArchive(ctx context.Context, id, p string) (io.ReadCloser, driver.PathStat, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return nil, driver.PathStat{}, err
 	}
@@ -110,7 +110,7 @@ func (d *Driver) GetArchive(ctx context.Context, id, p string) (io.ReadCloser, d
 // Export returns a tar of the container's root (mounts excluded, as
 // Docker's export).
 func (d *Driver) Export(ctx context.Context, id string) (io.ReadCloser, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (d *Driver) Export(ctx context.Context, id string) (io.ReadCloser, error) {
 // p of container id. Every entry is created through the container's view,
 // so an entry or a symlink of the container cannot reach outside it.
 func (d *Driver) PutArchive(ctx context.Context, id, p string, r io.Reader, opts driver.ArchiveOptions) error {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return err
 	}

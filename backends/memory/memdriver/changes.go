@@ -99,7 +99,7 @@ func snapshot(root string) (map[string]fileState, error) {
 // Changes compares the container's root with its state at Create: the
 // image's files plus the sandbox skeleton.
 func (d *Driver) Changes(ctx context.Context, id string) ([]driver.Change, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -118,7 +118,7 @@ func (d *Driver) containerDir(id string) string {
 
 // get returns container id. After a daemon restart, a container created by
 // the previous daemon is set up again from the spec Create saved.
-func (d *Driver) get(id string) (*ctr, error) {
+func (d *Driver) get(ctx context.Context, id string) (*ctr, error) {
 	d.mu.Lock()
 	c, ok := d.ctrs[id]
 	d.mu.Unlock()
@@ -138,7 +138,7 @@ func (d *Driver) get(id string) (*ctr, error) {
 	if err := json.Unmarshal(b, &spec); err != nil || spec.ID != id {
 		return nil, notFound
 	}
-	if err := d.Create(context.Background(), spec); err != nil {
+	if err := d.Create(ctx, spec); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()

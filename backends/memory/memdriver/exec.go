@@ -14,7 +14,7 @@ import (
 // Exec runs p in the running container id and waits for it. When ctx is
 // done first, the process is killed.
 func (d *Driver) Exec(ctx context.Context, id string, p driver.Process, io driver.Streams, started func(pid int)) (int, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return 0, err
 	}
@@ -58,7 +58,7 @@ func (c *ctr) running() bool {
 
 // Top lists the container's processes.
 func (d *Driver) Top(ctx context.Context, id string) ([]driver.ProcessInfo, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (d *Driver) Top(ctx context.Context, id string) ([]driver.ProcessInfo, erro
 // Stats measures the container: CPU time of its processes (the time their
 // WebAssembly code ran), the WebAssembly memory in use and the PIDs.
 func (d *Driver) Stats(ctx context.Context, id string) (driver.Usage, error) {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return driver.Usage{}, err
 	}
@@ -90,7 +90,7 @@ func (d *Driver) Stats(ctx context.Context, id string) (driver.Usage, error) {
 
 // Resize changes the terminal size of the main process.
 func (d *Driver) Resize(ctx context.Context, id string, size driver.TermSize) error {
-	c, err := d.get(id)
+	c, err := d.get(ctx, id)
 	if err != nil {
 		return err
 	}

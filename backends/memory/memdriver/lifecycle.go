@@ -66,10 +66,10 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 
 // Start runs the container's main process, spec.Path with spec.Args.
 func (d *Driver) Start(ctx context.Context, spec driver.Spec, io driver.Streams) (driver.Task, error) {
-	c, err := d.get(spec.ID)
+	c, err := d.get(ctx, spec.ID)
 	if errdefs.IsNotFound(err) { // created by a daemon that kept no state
 		if err = d.Create(ctx, spec); err == nil {
-			c, err = d.get(spec.ID)
+			c, err = d.get(ctx, spec.ID)
 		}
 	}
 	if err != nil {
