@@ -187,7 +187,13 @@ func (m *machine) substitute(c *command, ps string) (string, bool, error) {
 		limit = -1
 	}
 	// FindAll skips empty matches next to the previous match, as sed does.
-	matches := re.FindAllStringSubmatchIndex(ps, limit)
+	// Without \1..\9 in the replacement the cheaper FindAllStringIndex will do.
+	var matches [][]int
+	if usesGroups(c.repl) {
+		matches = re.FindAllStringSubmatchIndex(ps, limit)
+	} else {
+		matches = re.FindAllStringIndex(ps, limit)
+	}
 	var b strings.Builder
 	pos, replaced := 0, false
 	for i, loc := range matches {
@@ -305,4 +311,14 @@ func (m *machine) writeFile(name, text string) error {
 	}
 	_, err := io.WriteString(w, text+m.term())
 	return err
+}
+
+// usesGroups reports whether a replacement refers to \1..\9.
+func usesGroups(parts []replPart) bool {
+	for _, p := range parts {
+		if p.group > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -70,6 +70,9 @@ operands:
 	if width {
 		w = max(len(strconv.FormatFloat(first, 'f', prec, 64)), len(strconv.FormatFloat(last, 'f', prec, 64)))
 	}
+	if prec == 0 && w == 0 && isInt(first) && isInt(inc) {
+		return seqInts(e, int64(first), int64(inc), last, sep)
+	}
 	n := 0
 	for v := first; (inc > 0 && v <= last) || (inc < 0 && v >= last); v = first + float64(n)*inc {
 		if n > 0 {
@@ -82,6 +85,34 @@ operands:
 	}
 	if n > 0 {
 		writeString(e, "\n")
+	}
+	return 0
+}
+
+func isInt(v float64) bool { return v == float64(int64(v)) && v > -1e15 && v < 1e15 }
+
+// seqInts is the common integer case, without float formatting.
+func seqInts(e *applet.Env, v, inc int64, last float64, sep string) int {
+	var buf []byte
+	n := 0
+	for ; (inc > 0 && float64(v) <= last) || (inc < 0 && float64(v) >= last); v += inc {
+		if n > 0 {
+			buf = append(buf, sep...)
+		}
+		buf = strconv.AppendInt(buf, v, 10)
+		n++
+		if len(buf) > 32<<10 {
+			if _, err := e.Stdout.Write(buf); err != nil {
+				return 1
+			}
+			buf = buf[:0]
+		}
+	}
+	if n > 0 {
+		buf = append(buf, '\n')
+	}
+	if _, err := e.Stdout.Write(buf); err != nil {
+		return 1
 	}
 	return 0
 }

@@ -2,7 +2,6 @@ package textutils
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"os"
 	"slices"
@@ -47,23 +46,67 @@ func Sort(e *applet.Env) int {
 		e.Errorf("bad -t parameter")
 		return 2
 	}
-	lines, status := readLines(e, files, o.Has("z"))
+	raw, status := readLines(e, files, o.Has("z"))
 	s := sorter{keys: keys, global: global, sep: sep, stable: o.Has("s"), unique: o.Has("u")}
+	s.modes = []keyMode{modeOf(global)}
+	if len(keys) > 0 {
+		s.modes = make([]keyMode, len(keys))
+		for i, k := range keys {
+			s.modes[i] = modeOf(s.flags(k))
+		}
+	}
+	if len(keys) == 0 && strings.Trim(global, "r") == "" && !o.Has("c") && !o.Has("C") {
+		return writeSorted(e, o, plainSort(raw, global != "", s.unique), status)
+	}
+	// Keys are extracted and parsed once per line, not once per comparison.
+	lines := make([]sortLine, len(raw))
+	for i, l := range raw {
+		lines[i] = s.prepare(l)
+	}
 	if o.Has("c") || o.Has("C") {
 		for i := 1; i < len(lines); i++ {
 			if c := s.compare(lines[i-1], lines[i]); c > 0 || (c == 0 && s.unique) {
 				if !o.Has("C") {
-					e.Errorf("-:%d: disorder: %s", i+1, lines[i])
+					e.Errorf("-:%d: disorder: %s", i+1, lines[i].line)
 				}
 				return 1
 			}
 		}
 		return status
 	}
-	slices.SortStableFunc(lines, s.compare)
-	if s.unique {
-		lines = slices.CompactFunc(lines, func(a, b string) bool { return s.compareKeys(a, b) == 0 })
+	if s.stable || s.unique {
+		slices.SortStableFunc(lines, s.compare)
+	} else {
+		// The last-resort comparison of whole lines makes the order total,
+		// so an unstable sort gives the same result, faster.
+		slices.SortFunc(lines, s.compare)
 	}
+	if s.unique {
+		lines = slices.CompactFunc(lines, func(a, b sortLine) bool { return s.compareKeys(a, b) == 0 })
+	}
+	plain := make([]string, len(lines))
+	for i, l := range lines {
+		plain[i] = l.line
+	}
+	return writeSorted(e, o, plain, status)
+}
+
+// plainSort is sort, sort -r and sort -u without keys: byte order on whole
+// lines, the common case, without the per-line key machinery.
+func plainSort(lines []string, reverse, unique bool) []string {
+	slices.Sort(lines)
+	if unique {
+		lines = slices.Compact(lines)
+	}
+	if reverse {
+		slices.Reverse(lines)
+	}
+	return lines
+}
+
+// writeSorted writes the result to standard output or -o FILE (which may
+// be one of the inputs: it is opened only now).
+func writeSorted(e *applet.Env, o applet.Opts, lines []string, status int) int {
 	out := e.Stdout
 	if name := o.Get("o", ""); name != "" {
 		f, err := os.Create(e.Path(name))
@@ -109,10 +152,9 @@ func readLines(e *applet.Env, files []string, zero bool) ([]string, int) {
 		if len(data) == 0 {
 			continue
 		}
-		data = bytes.TrimSuffix(data, []byte{sep})
-		for _, l := range bytes.Split(data, []byte{sep}) {
-			lines = append(lines, string(l))
-		}
+		// One string for the whole input: the lines are substrings of it.
+		text := strings.TrimSuffix(string(data), string(sep))
+		lines = append(lines, strings.Split(text, string(sep))...)
 	}
 	return lines, status
 }
@@ -159,61 +201,108 @@ type sorter struct {
 	keys           []sortKey
 	global, sep    string
 	stable, unique bool
+	modes          []keyMode // how each key compares, from its flags
 }
 
-func (s *sorter) compare(a, b string) int {
+// keyMode is how a key compares: as text, as a number or as a version,
+// possibly reversed.
+type keyMode struct {
+	numeric, version, reverse bool
+}
+
+func modeOf(flags string) keyMode {
+	has := func(f byte) bool { return strings.IndexByte(flags, f) >= 0 }
+	return keyMode{numeric: has('n') || has('g') || has('h') || has('M'), version: has('V'), reverse: has('r')}
+}
+
+// sortLine is a line with its keys, transformed once.
+type sortLine struct {
+	line string
+	keys []keyVal
+}
+
+// keyVal is one key: its text after -b/-d/-f and, for numeric orders, its value.
+type keyVal struct {
+	s   string
+	num float64
+}
+
+// prepare extracts and transforms the keys of line.
+func (s *sorter) prepare(line string) sortLine {
+	if len(s.keys) == 0 {
+		return sortLine{line: line, keys: []keyVal{transform(line, s.global)}}
+	}
+	sl := sortLine{line: line, keys: make([]keyVal, len(s.keys))}
+	for i, k := range s.keys {
+		flags := s.flags(k)
+		sl.keys[i] = transform(s.extract(line, k, flags), flags)
+	}
+	return sl
+}
+
+func (s *sorter) flags(k sortKey) string {
+	if k.flags == "" {
+		return s.global
+	}
+	return k.flags
+}
+
+func (s *sorter) compare(a, b sortLine) int {
 	if c := s.compareKeys(a, b); c != 0 || s.stable || s.unique {
 		return c
 	}
-	c := strings.Compare(a, b)
+	c := strings.Compare(a.line, b.line)
 	if strings.Contains(s.global, "r") {
 		c = -c
 	}
 	return c
 }
 
-func (s *sorter) compareKeys(a, b string) int {
-	if len(s.keys) == 0 {
-		return compareWith(a, b, s.global)
-	}
-	for _, k := range s.keys {
-		flags := k.flags
-		if flags == "" {
-			flags = s.global
-		}
-		if c := compareWith(s.extract(a, k, flags), s.extract(b, k, flags), flags); c != 0 {
+func (s *sorter) compareKeys(a, b sortLine) int {
+	for i := range a.keys {
+		if c := compareKey(a.keys[i], b.keys[i], s.modes[i]); c != 0 {
 			return c
 		}
 	}
 	return 0
 }
 
-// compareWith compares two keys under ordering flags.
-func compareWith(a, b, flags string) int {
+// transform applies -b, -d and -f to a key and parses numeric orders.
+func transform(v, flags string) keyVal {
 	has := func(f byte) bool { return strings.IndexByte(flags, f) >= 0 }
 	if has('b') {
-		a, b = strings.TrimLeft(a, " \t"), strings.TrimLeft(b, " \t")
+		v = strings.TrimLeft(v, " \t")
 	}
 	if has('d') {
-		a, b = dictOnly(a), dictOnly(b)
+		v = dictOnly(v)
 	}
 	if has('f') {
-		a, b = strings.ToUpper(a), strings.ToUpper(b)
+		v = strings.ToUpper(v)
 	}
-	var c int
+	kv := keyVal{s: v}
 	switch {
 	case has('n') || has('g'):
-		c = cmpFloat(leadingNumber(a), leadingNumber(b))
+		kv.num = leadingNumber(v)
 	case has('h'):
-		c = cmpFloat(humanNumber(a), humanNumber(b))
-	case has('V'):
-		c = compareVersion(a, b)
+		kv.num = humanNumber(v)
 	case has('M'):
-		c = month(a) - month(b)
-	default:
-		c = strings.Compare(a, b)
+		kv.num = float64(month(v))
 	}
-	if has('r') {
+	return kv
+}
+
+// compareKey compares two transformed keys.
+func compareKey(a, b keyVal, m keyMode) int {
+	var c int
+	switch {
+	case m.numeric:
+		c = cmpFloat(a.num, b.num)
+	case m.version:
+		c = compareVersion(a.s, b.s)
+	default:
+		c = strings.Compare(a.s, b.s)
+	}
+	if m.reverse {
 		c = -c
 	}
 	return c
