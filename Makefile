@@ -7,7 +7,11 @@ PKGS    := $(addsuffix /...,$(MODULES))
 BIN     := $(CURDIR)/bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+# The commit's time, not the wall clock, so that builds are reproducible.
+DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null || echo unknown)
+CORE    := github.com/sockerless/sockerless/backends/core/server
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE) \
+	-X $(CORE).Version=$(VERSION) -X $(CORE).GitCommit=$(COMMIT)
 
 # Modules whose tests run under the race detector. The sandbox and the
 # end-to-end tests run without it: they spend their time in wazero's

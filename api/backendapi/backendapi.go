@@ -68,3 +68,25 @@ func RequireToken(token string, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// APIVersionHeader carries the client's Docker API version from a
+// frontend, which strips the /vX.Y prefix, to the backend, whose answers
+// depend on it (fields added or dropped between API versions).
+const APIVersionHeader = "X-Sockerless-API-Version"
+
+// APIVersionFromHeader stores the version in [APIVersionHeader] in the
+// request's context, rejecting one outside what we speak with Docker's
+// 400. Without the header the request is at the newest version, unless a
+// /vX.Y prefix (handled by [httpx.StripVersion] after this) says otherwise.
+func APIVersionFromHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := r.Header.Get(APIVersionHeader); v != "" {
+			if err := httpx.CheckVersion(v); err != nil {
+				httpx.WriteError(w, r, err)
+				return
+			}
+			r = r.WithContext(httpx.WithAPIVersion(r.Context(), v))
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -86,7 +86,7 @@ func scenario(t *testing.T, name, host string) map[string]observation {
 	harness.ImportBusybox(t, host, img)
 	a := newAPI(t, host)
 	obs := map[string]observation{}
-	create := `{"Image":"` + img + `","Cmd":["sh","-c","echo out; echo err >&2; sleep 300"],"Labels":{"k":"v"}}`
+	create := `{"Image":"` + img + `","Cmd":["sh","-c","echo out; sleep 0.2; echo err >&2; sleep 300"],"Labels":{"k":"v"}}`
 
 	obs["01 create"] = a.shape("POST", "/containers/create?name=diff", create)
 	obs["02 create duplicate name"] = a.message("POST", "/containers/create?name=diff", create)
@@ -173,19 +173,37 @@ func keys(prefix string, v any) []string {
 
 // describeFrames renders a multiplexed stream as its frames, e.g.
 // "stdout:\"out\\n\" stderr:\"err\\n\"", or "raw:..." when it is not framed.
+// Adjacent frames of the same stream are joined: where one write ends is
+// up to the program in the container (a shell's echo may write its
+// arguments and the newline separately), and clients demultiplex by
+// stream, never by frame.
 func describeFrames(b []byte) string {
 	names := map[byte]string{0: "stdin", 1: "stdout", 2: "stderr", 3: "system"}
 	var parts []string
+	var last byte = 0xff
+	var run []byte
+	flush := func() {
+		if last != 0xff {
+			parts = append(parts, fmt.Sprintf("%s:%q", names[last], run))
+		}
+	}
 	for len(b) > 0 {
 		if len(b) < 8 || names[b[0]] == "" || !bytes.Equal(b[1:4], []byte{0, 0, 0}) {
+			flush()
 			return strings.Join(append(parts, fmt.Sprintf("raw:%q", b)), " ")
 		}
 		n := int(binary.BigEndian.Uint32(b[4:8]))
 		if len(b) < 8+n {
+			flush()
 			return strings.Join(append(parts, fmt.Sprintf("truncated:%q", b)), " ")
 		}
-		parts = append(parts, fmt.Sprintf("%s:%q", names[b[0]], b[8:8+n]))
+		if b[0] != last {
+			flush()
+			last, run = b[0], nil
+		}
+		run = append(run, b[8:8+n]...)
 		b = b[8+n:]
 	}
+	flush()
 	return strings.Join(parts, " ")
 }

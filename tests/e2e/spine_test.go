@@ -74,13 +74,13 @@ func TestRunOutputAndExitCodes(t *testing.T) {
 
 func TestDetachedLifecycle(t *testing.T) {
 	host := start(t)
-	harness.MustDocker(t, host, "run", "-d", "--name", "s", img, "sh", "-c", "echo started; sleep 300")
-	if out := harness.MustDocker(t, host, "ps", "--format", "{{.Names}} {{.Status}}"); !strings.HasPrefix(out, "s Up") {
+	harness.MustDocker(t, host, "run", "-d", "--name", "svc", img, "sh", "-c", "echo started; sleep 300")
+	if out := harness.MustDocker(t, host, "ps", "--format", "{{.Names}} {{.Status}}"); !strings.HasPrefix(out, "svc Up") {
 		t.Errorf("docker ps = %q", out)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	follow := exec.CommandContext(ctx, "docker", "logs", "-f", "s")
+	follow := exec.CommandContext(ctx, "docker", "logs", "-f", "svc")
 	follow.Env = append(os.Environ(), "DOCKER_HOST="+host)
 	var fbuf syncBuffer
 	follow.Stdout = &fbuf
@@ -91,41 +91,41 @@ func TestDetachedLifecycle(t *testing.T) {
 	follow.Process.Kill()
 	follow.Wait()
 
-	if out := harness.MustDocker(t, host, "exec", "s", "sh", "-c", "echo $HOSTNAME"); strings.TrimSpace(out) == "" {
+	if out := harness.MustDocker(t, host, "exec", "svc", "sh", "-c", "echo $HOSTNAME"); strings.TrimSpace(out) == "" {
 		t.Error("exec echo $HOSTNAME printed nothing")
 	}
-	r := harness.Docker(t, host, []byte("from stdin"), "exec", "-i", "s", "cat")
+	r := harness.Docker(t, host, []byte("from stdin"), "exec", "-i", "svc", "cat")
 	if r.Stdout != "from stdin" {
 		t.Errorf("exec -i cat = %q (%s)", r.Stdout, r.Stderr)
 	}
-	if r := harness.Docker(t, host, nil, "exec", "s", "sh", "-c", "exit 7"); r.ExitCode != 7 {
+	if r := harness.Docker(t, host, nil, "exec", "svc", "sh", "-c", "exit 7"); r.ExitCode != 7 {
 		t.Errorf("exec exit 7 gave %d", r.ExitCode)
 	}
-	if out := harness.MustDocker(t, host, "top", "s"); !strings.Contains(out, "sleep") {
+	if out := harness.MustDocker(t, host, "top", "svc"); !strings.Contains(out, "sleep") {
 		t.Errorf("docker top = %q, want the sleep process", out)
 	}
-	harness.MustDocker(t, host, "stats", "--no-stream", "s")
+	harness.MustDocker(t, host, "stats", "--no-stream", "svc")
 	begin := time.Now()
-	harness.MustDocker(t, host, "stop", "-t", "1", "s")
+	harness.MustDocker(t, host, "stop", "-t", "1", "svc")
 	if d := time.Since(begin); d > 8*time.Second {
 		t.Errorf("stop -t 1 took %v", d)
 	}
-	if st := inspectState(t, host, "s"); st != "exited" {
+	if st := inspectState(t, host, "svc"); st != "exited" {
 		t.Errorf("after stop state = %q", st)
 	}
-	harness.MustDocker(t, host, "start", "s")
-	if st := inspectState(t, host, "s"); st != "running" {
+	harness.MustDocker(t, host, "start", "svc")
+	if st := inspectState(t, host, "svc"); st != "running" {
 		t.Errorf("after start state = %q", st)
 	}
-	harness.MustDocker(t, host, "restart", "-t", "1", "s")
-	if st := inspectState(t, host, "s"); st != "running" {
+	harness.MustDocker(t, host, "restart", "-t", "1", "svc")
+	if st := inspectState(t, host, "svc"); st != "running" {
 		t.Errorf("after restart state = %q", st)
 	}
-	harness.MustDocker(t, host, "kill", "-s", "TERM", "s")
-	waitFor(t, func() bool { return inspectState(t, host, "s") == "exited" }, "kill -s TERM ends the container")
-	harness.MustDocker(t, host, "rm", "-f", "s")
-	r = harness.Docker(t, host, nil, "inspect", "s")
-	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "No such object: s") {
+	harness.MustDocker(t, host, "kill", "-s", "TERM", "svc")
+	waitFor(t, func() bool { return inspectState(t, host, "svc") == "exited" }, "kill -s TERM ends the container")
+	harness.MustDocker(t, host, "rm", "-f", "svc")
+	r = harness.Docker(t, host, nil, "inspect", "svc")
+	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "No such object: svc") {
 		t.Errorf("inspect after rm: exit %d stderr %q", r.ExitCode, r.Stderr)
 	}
 }

@@ -62,16 +62,10 @@ func Binaries(t testing.TB) string {
 			return
 		}
 		binDir = dir
-		if out, err := run(root, "make", "toolbox"); err != nil {
-			buildErr = fmt.Errorf("make toolbox: %v\n%s", err, out)
-			return
-		}
-		out, err := run(root, "go", "build", "-o", dir+"/",
-			"./frontends/docker/cmd/sockerless-frontend-docker",
-			"./backends/memory/cmd/sockerless-backend-memory",
-			"./cmd/sockerless")
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		// make build, so the binaries carry the same link-time version,
+		// commit and date as a release.
+		if out, err := run(root, "make", "build", "BIN="+dir); err != nil {
+			buildErr = fmt.Errorf("make build: %v\n%s", err, out)
 		}
 	})
 	if buildErr != nil {

@@ -29,6 +29,9 @@ func (h handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if out, err = adaptList(r.Context(), out); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
@@ -55,7 +58,11 @@ func (h handlers) inspect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, withLegacyNetwork(c))
+	body, err := adaptInspect(r.Context(), withLegacyNetwork(c))
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, body)
 }
 
 func noContent(w http.ResponseWriter, err error) error {

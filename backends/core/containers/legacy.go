@@ -10,6 +10,7 @@ import (
 // NetworkSettings.IPAddress.
 type inspectV151 struct {
 	container.InspectResponse
+	Config          *configV151 `json:",omitempty"`
 	NetworkSettings *networkSettingsV151
 }
 
@@ -35,6 +36,9 @@ type networkSettingsV151 struct {
 // withLegacyNetwork fills the 1.51 fields from the bridge endpoint.
 func withLegacyNetwork(c container.InspectResponse) inspectV151 {
 	out := inspectV151{InspectResponse: c}
+	if c.Config != nil {
+		out.Config = &configV151{Config: c.Config, OnBuild: c.Config.OnBuild}
+	}
 	if c.NetworkSettings == nil {
 		return out
 	}

@@ -65,6 +65,11 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 	if hc.NetworkMode == "" {
 		hc.NetworkMode = "bridge"
 	}
+	if hc.Runtime == "" {
+		// dockerd records its default runtime ("runc"); ours is the
+		// backend, which /info lists as the only runtime.
+		hc.Runtime = e.drv.Name
+	}
 	if hc.LogConfig.Type == "" {
 		// The core keeps output as dockerd's json-file driver does;
 		// docker-py reads logs only for json-file and journald.

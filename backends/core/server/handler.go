@@ -59,7 +59,7 @@ func NewHandler(o HandlerOptions) http.Handler {
 
 	// The frontend strips /vX.Y; accepting it here too lets a Docker client
 	// that has the token talk to a backend directly (debugging, tests).
-	var h http.Handler = backendapi.RequireToken(o.Token, httpx.StripVersion(mux))
+	var h http.Handler = backendapi.RequireToken(o.Token, backendapi.APIVersionFromHeader(httpx.StripVersion(mux)))
 	h = recoverer(h)
 	h = accessLog(h)
 	h = hlog.RequestIDHandler("req_id", "X-Request-Id")(h)

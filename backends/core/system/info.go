@@ -36,7 +36,9 @@ func (h handlers) info(w http.ResponseWriter, r *http.Request) error {
 		IndexServerAddress: "https://index.docker.io/v1/",
 		RegistryConfig:     &registry.ServiceConfig{IndexConfigs: map[string]*registry.IndexInfo{}, Mirrors: []string{}},
 		NCPU:               host.ncpu, MemTotal: host.mem, DockerRootDir: h.o.DataDir, Name: host.name, Labels: []string{},
-		ServerVersion: h.o.Version, Runtimes: map[string]system.RuntimeWithStatus{},
+		ServerVersion: h.o.Version, DefaultRuntime: h.o.Backend,
+		Runtimes: map[string]system.RuntimeWithStatus{
+			h.o.Backend: {Runtime: system.Runtime{Path: "sockerless-backend-" + h.o.Backend}}},
 		Swarm: swarm.Info{LocalNodeState: swarm.LocalNodeStateInactive}, SecurityOptions: []string{}, Warnings: []string{},
 	}
 	return httpx.WriteJSON(w, http.StatusOK, info)

@@ -25,7 +25,7 @@ import (
 // APIVersionHeader carries the client's Docker API version from the
 // frontend to the backend, so the backend can adapt its answers (the
 // frontend strips the /vX.Y prefix).
-const APIVersionHeader = "X-Sockerless-API-Version"
+const APIVersionHeader = backendapi.APIVersionHeader
 
 // Client reaches one backend daemon.
 type Client struct {

@@ -64,17 +64,12 @@ func Version(b Build, info backendapi.Info, haveBackend bool) system.VersionResp
 	// dockerd's KernelVersion for.
 	v.KernelVersion = info.KernelVersion
 	engine.Details["KernelVersion"] = info.KernelVersion
+	// Like dockerd's containerd and runc components: a name, a version
+	// and the commit; the backend's platform is in /info.
 	v.Components = append(v.Components, system.ComponentVersion{
 		Name:    "sockerless-backend-" + info.Backend,
 		Version: info.Version,
-		Details: map[string]string{
-			"Backend":         info.Backend,
-			"GitCommit":       info.GitCommit,
-			"OperatingSystem": info.OperatingSystem,
-			"OSType":          info.OSType,
-			"Architecture":    info.Architecture,
-			"KernelVersion":   info.KernelVersion,
-		},
+		Details: map[string]string{"GitCommit": info.GitCommit},
 	})
 	return v
 }
