@@ -103,7 +103,9 @@ func scenario(t *testing.T, name, host string) map[string]observation {
 	obs["12 remove running"] = a.message("DELETE", "/containers/diff", "")
 
 	status, b := a.do("POST", "/containers/diff/exec", `{"Cmd":["sh","-c","echo eo; echo ee >&2; exit 4"],"AttachStdout":true,"AttachStderr":true}`)
-	var ex struct{ ID string `json:"Id"` }
+	var ex struct {
+		ID string `json:"Id"`
+	}
 	json.Unmarshal(b, &ex)
 	obs["13 exec create"] = observation{Status: status}
 	obs["14 exec start framing"] = a.frames("POST", "/exec/"+ex.ID+"/start", `{"Detach":false,"Tty":false}`)

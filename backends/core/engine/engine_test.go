@@ -362,7 +362,6 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	}
 }
 
-
 func TestParseTimestamp(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {

@@ -129,7 +129,8 @@ func TestDockerCLIVersion(t *testing.T) {
 		t.Fatalf("decode %q: %v", out, err)
 	}
 	if v.Platform.Name != "Sockerless" || v.APIVersion != "1.51" || len(v.Components) != 2 ||
-		v.Components[1].Name != "sockerless-backend-fake" || v.Components[1].Details["KernelVersion"] != "6.1.0-fake" {
+		v.Components[1].Name != "sockerless-backend-fake" || v.Components[0].Details["KernelVersion"] != "6.1.0-fake" ||
+		v.Components[1].Details["GitCommit"] != "fa4e" {
 		t.Fatalf("docker version server = %+v", v)
 	}
 	// The plain output too: what a user sees.

@@ -19,6 +19,9 @@ import (
 // closes its write side, the backend's write side is closed, and when the
 // backend's stream ends, the client's. Nothing is buffered beyond one copy
 // buffer. The request's context stays alive until splice returns.
+// upgradeGrace is how long the stream after a 101 head waits; see splice.
+const upgradeGrace = 10 * time.Millisecond
+
 func (p *Proxy) splice(w http.ResponseWriter, r *http.Request, resp *http.Response, bconn net.Conn, br *bufio.Reader) {
 	log := zerolog.Ctx(r.Context())
 	// The frontend's own headers were set on w by the middleware.
@@ -57,6 +60,15 @@ func (p *Proxy) splice(w http.ResponseWriter, r *http.Request, resp *http.Respon
 		bconn.Close()
 		log.Debug().Err(err).Int("status", 499).Msg("client went away")
 		return
+	}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// Clients that parse the answer with a buffered HTTP reader and
+		// then read the raw socket (docker-py's exec_run, attach_socket)
+		// lose whatever arrived with the head. dockerd never sends both in
+		// one read because its process starts after the head is out; we
+		// relay the backend's bytes as soon as they come, so we hold them
+		// back for a moment to let the client take the head alone.
+		time.Sleep(upgradeGrace)
 	}
 	log.Debug().Int("status", resp.StatusCode).Msg("stream relay started")
 	up, down := pipe(cconn, crw.Reader, bconn, br)
