@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -43,6 +44,9 @@ func newDriver(ctx context.Context, cfg daemon.Config, cacheDir string) (driver.
 	if err != nil {
 		return driver.Driver{}, nil, err
 	}
+	// Compiling the toolbox leaves hundreds of MB of garbage; hand it
+	// back now rather than when the heap next grows that far.
+	debug.FreeOSMemory()
 	cfg.Logger.Info().Str("backend", memdriver.Name).Dur("duration", time.Since(start)).Msg("sandbox ready")
 	return d.Driver(), d, nil
 }
