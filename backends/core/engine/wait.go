@@ -39,7 +39,9 @@ func (e *Engine) Wait(ctx context.Context, ref string, cond container.WaitCondit
 				done = !c.rec.State.running() || c.removed
 			}
 			resp := container.WaitResponse{StatusCode: int64(c.rec.State.ExitCode)}
-			if c.rec.State.Error != "" {
+			// A removal clears the error, as dockerd's SetRemoved does:
+			// who waited for "removed" hears only of the removal.
+			if c.rec.State.Error != "" && !(cond == container.WaitConditionRemoved && c.removed) {
 				resp.Error = &container.WaitExitError{Message: c.rec.State.Error}
 			}
 			changed := c.changed
