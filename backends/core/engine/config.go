@@ -183,7 +183,7 @@ func (e *Engine) spec(c *Container) driver.Spec {
 		ID: r.ID, Name: r.Name[1:], Hostname: r.Config.Hostname, Image: r.ImageID,
 		Path: r.Path, Args: slices.Clone(r.Args), Env: processEnv(r.Config), WorkingDir: r.Config.WorkingDir,
 		User: r.Config.User, TTY: r.Config.Tty, OpenStdin: r.Config.OpenStdin, StopSignal: stopSignal(r.Config),
-		Labels: maps.Clone(r.Config.Labels), Mounts: slices.Clone(r.Mounts), RootFS: e.rootFS(r.ID),
+		Labels: maps.Clone(r.Config.Labels), Mounts: driverMounts(r.Mounts), RootFS: e.rootFS(r.ID),
 	}
 }
 

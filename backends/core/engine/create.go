@@ -58,7 +58,8 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 			return container.CreateResponse{}, err
 		}
 	}
-	mounts, err := e.mounts(&hc)
+	id := newID()
+	mounts, err := e.mounts(id, &cfg, &hc)
 	if err != nil {
 		return container.CreateResponse{}, err
 	}
@@ -88,7 +89,6 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 		hc.RestartPolicy.Name = container.RestartPolicyDisabled
 	}
 
-	id := newID()
 	if cfg.Hostname == "" {
 		cfg.Hostname = id[:12]
 	}
@@ -111,6 +111,7 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 	c.mu.Lock()
 	e.event(ctx, c, mevents.ActionCreate, nil)
 	c.mu.Unlock()
+	e.refreshHosts(ctx, e.neighbours(id)...)
 	zerologCtx(ctx).Debug().Str("container_id", id).Str("name", name).Msg("container created")
 	return container.CreateResponse{ID: id, Warnings: []string{}}, nil
 }
@@ -143,6 +144,10 @@ func (e *Engine) prepare(ctx context.Context, c *Container, nc *network.Networki
 			if e.nets != nil {
 				e.nets.Release(r.ID)
 			}
+			if e.vols != nil {
+				_ = e.vols.Release(context.WithoutCancel(ctx), r.ID, true)
+			}
+			e.untrackHosts(r.ID)
 			os.RemoveAll(dir)
 		}
 	}()
@@ -152,23 +157,20 @@ func (e *Engine) prepare(ctx context.Context, c *Container, nc *network.Networki
 	if err := e.images.Unpack(ctx, r.ImageID, e.rootFS(r.ID)); err != nil {
 		return fmt.Errorf("unpack image %s: %w", r.ImageID, err)
 	}
+	if err := e.acquire(ctx, r); err != nil {
+		return err
+	}
 	if e.nets != nil {
-		var aliases []string
-		if nc != nil {
-			for _, ep := range nc.EndpointsConfig {
-				if ep != nil {
-					aliases = append(aliases, ep.Aliases...)
-				}
-			}
-		}
-		eps, err := e.nets.Attach(ctx, r.ID, r.Name[1:], string(r.HostConfig.NetworkMode), aliases)
-		if err != nil {
+		if err := e.attachNetworks(ctx, r, nc); err != nil {
 			return err
 		}
-		r.Networks = eps
 		if err := e.connect(ctx, r); err != nil {
 			return err
 		}
+	}
+	e.trackHosts(r)
+	if err := e.writeHosts(r.ID); err != nil {
+		return fmt.Errorf("write /etc/hosts: %w", err)
 	}
 	if err := e.drv.Lifecycle.Create(ctx, e.spec(c)); err != nil {
 		if errors.Is(err, driver.ErrUnsupported) {
@@ -207,14 +209,26 @@ func (e *Engine) connect(ctx context.Context, r *Record) error {
 	if e.drv.Network == nil {
 		return nil
 	}
-	for name, ep := range r.Networks {
-		dep := driver.Endpoint{NetworkID: ep.NetworkID, NetworkName: name, Aliases: ep.Aliases, MacAddress: ep.MacAddress.String()}
-		if ep.IPAddress.IsValid() {
-			dep.IPAddress, dep.Gateway = ep.IPAddress.String(), ep.Gateway.String()
+	for name := range r.Networks {
+		if err := e.connectOne(ctx, r, name); err != nil {
+			return err
 		}
-		if err := e.drv.Network.Connect(ctx, r.ID, dep); err != nil && !errors.Is(err, driver.ErrUnsupported) {
-			return fmt.Errorf("connect to network %s: %w", name, err)
-		}
+	}
+	return nil
+}
+
+// connectOne tells the driver about r's endpoint on network name.
+func (e *Engine) connectOne(ctx context.Context, r *Record, name string) error {
+	ep := r.Networks[name]
+	if e.drv.Network == nil || ep == nil {
+		return nil
+	}
+	dep := driver.Endpoint{NetworkID: ep.NetworkID, NetworkName: name, Aliases: ep.Aliases, MacAddress: ep.MacAddress.String()}
+	if ep.IPAddress.IsValid() {
+		dep.IPAddress, dep.Gateway = ep.IPAddress.String(), ep.Gateway.String()
+	}
+	if err := e.drv.Network.Connect(ctx, r.ID, dep); err != nil && !errors.Is(err, driver.ErrUnsupported) {
+		return fmt.Errorf("connect to network %s: %w", name, err)
 	}
 	return nil
 }

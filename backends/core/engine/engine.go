@@ -23,6 +23,7 @@ import (
 	"github.com/sockerless/sockerless/api/driver"
 	"github.com/sockerless/sockerless/backends/core/events"
 	"github.com/sockerless/sockerless/backends/core/imagestore"
+	"github.com/sockerless/sockerless/backends/core/networks"
 	"github.com/sockerless/sockerless/backends/core/store"
 )
 
@@ -35,10 +36,20 @@ type Images interface {
 // Networks is what the engine needs of the network manager.
 type Networks interface {
 	Validate(mode string) error
-	Attach(ctx context.Context, id, name, mode string, aliases []string) (map[string]*network.EndpointSettings, error)
+	// Connect attaches container id (named name) to network ref and
+	// returns the network's name and the endpoint.
+	Connect(ctx context.Context, id, name, ref string, cfg *network.EndpointSettings) (string, *network.EndpointSettings, error)
+	// Disconnect detaches container id from network ref and returns the
+	// network's name.
+	Disconnect(ctx context.Context, id, ref string) (string, error)
 	Restore(id, name string, eps map[string]*network.EndpointSettings)
 	Rename(id, name string)
 	Release(id string)
+	// Neighbours are the containers sharing a user-defined network with
+	// id, whose names it resolves.
+	Neighbours(id string) []string
+	// Peers are the endpoints on the user-defined networks of id.
+	Peers(id string) []networks.Peer
 }
 
 // Options configure [Open].
@@ -50,8 +61,10 @@ type Options struct {
 	Driver   driver.Driver
 	Images   Images
 	Networks Networks
-	Events   events.Publisher
-	Logger   zerolog.Logger
+	// Volumes may be nil: containers then cannot use volumes.
+	Volumes Volumes
+	Events  events.Publisher
+	Logger  zerolog.Logger
 }
 
 // Engine manages the containers of one backend.
@@ -61,6 +74,7 @@ type Engine struct {
 	drv    driver.Driver
 	images Images
 	nets   Networks
+	vols   Volumes
 	events events.Publisher
 	log    zerolog.Logger
 	now    func() time.Time
@@ -69,6 +83,8 @@ type Engine struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	hosts hostsTable
 
 	mu       sync.RWMutex
 	byID     map[string]*Container
@@ -89,7 +105,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
-	e := &Engine{dir: opts.Dir, st: opts.Store, drv: opts.Driver, images: opts.Images, nets: opts.Networks,
+	e := &Engine{dir: opts.Dir, st: opts.Store, drv: opts.Driver, images: opts.Images, nets: opts.Networks, vols: opts.Volumes,
 		events: opts.Events, log: opts.Logger, now: time.Now,
 		byID: map[string]*Container{}, names: map[string]string{}, execs: map[string]*Exec{}, shutdown: make(chan struct{})}
 	e.ctx, e.cancel = context.WithCancel(context.WithoutCancel(ctx))
@@ -123,6 +139,14 @@ func (e *Engine) recover(ctx context.Context, c *Container) {
 	r := &c.rec
 	if e.nets != nil {
 		e.nets.Restore(r.ID, r.Name[1:], r.Networks)
+	}
+	e.trackHosts(r)
+	if e.vols != nil {
+		for _, m := range r.Mounts {
+			if m.Type == "volume" && m.Name != "" {
+				e.vols.Restore(m.Name, r.ID)
+			}
+		}
 	}
 	switch r.State.Status {
 	case StatusRemoving, StatusDead:

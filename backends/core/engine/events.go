@@ -23,6 +23,23 @@ func (e *Engine) event(ctx context.Context, c *Container, action mevents.Action,
 		Actor: mevents.Actor{ID: c.rec.ID, Attributes: attrs}})
 }
 
+// volumeEvents publishes a volume mount or unmount event for each volume
+// of c, as dockerd does when a container starts and stops. c.mu is held.
+func (e *Engine) volumeEvents(ctx context.Context, c *Container, action mevents.Action) {
+	for _, m := range c.rec.Mounts {
+		if m.Type != "volume" {
+			continue
+		}
+		attrs := map[string]string{"container": c.rec.ID, "driver": m.Driver}
+		if action == mevents.ActionMount {
+			attrs["destination"], attrs["propagation"] = m.Destination, ""
+			attrs["read/write"] = strconv.FormatBool(!m.ReadOnly)
+		}
+		e.events.Publish(ctx, mevents.Message{Type: mevents.VolumeEventType, Action: action,
+			Actor: mevents.Actor{ID: m.Name, Attributes: attrs}})
+	}
+}
+
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // zerologCtx is the request's logger.

@@ -236,7 +236,7 @@ func (m *matcher) match(r *Record) bool {
 	if f.Has("volume") {
 		var vols []string
 		for _, mt := range r.Mounts {
-			vols = append(vols, mt.Source, mt.Destination)
+			vols = append(vols, mt.Name, mt.Source, mt.Destination)
 		}
 		if !f.MatchAny("volume", vols...) {
 			return false

@@ -99,6 +99,7 @@ func (e *Engine) Rename(ctx context.Context, ref, newName string) error {
 	}
 	if e.nets != nil {
 		e.nets.Rename(c.rec.ID, name[1:])
+		e.refreshHosts(ctx, append(e.neighbours(c.rec.ID), c.rec.ID)...)
 	}
 	e.event(ctx, c, mevents.ActionRename, map[string]string{"oldName": old})
 	return nil

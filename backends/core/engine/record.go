@@ -58,7 +58,7 @@ type Record struct {
 	HostConfig *container.HostConfig
 	ImageID    string
 	Networks   map[string]*network.EndpointSettings
-	Mounts     []driver.Mount
+	Mounts     []Mount
 	State      State
 	// RestartCount counts restarts by the restart policy since the last
 	// manual start.
@@ -91,6 +91,8 @@ type Container struct {
 	// auto-remove the container, as dockerd's HasBeenManuallyRestarted.
 	restarting bool
 	removing   bool
+	// removeVolumes asks the removal to delete anonymous volumes (rm -v).
+	removeVolumes bool
 	// prepared is set once the driver's Create ran in this daemon's life:
 	// a driver keeps its state in memory, so recovered containers are
 	// created again before their first use.

@@ -60,6 +60,7 @@ func (e *Engine) remove(ctx context.Context, c *Container, opts RemoveOptions) e
 		c.mu.Lock()
 	}
 	c.removing = true
+	c.removeVolumes = opts.RemoveVolumes || c.rec.HostConfig.AutoRemove
 	s := c.rec.State
 	s.Status = StatusRemoving
 	err := e.setState(c, s)
@@ -121,9 +122,21 @@ func (e *Engine) finishRemove(ctx context.Context, c *Container) error {
 			}
 		}
 	}
+	var neighbours []string
 	if e.nets != nil {
+		neighbours = e.neighbours(id)
 		e.nets.Release(id)
 	}
+	e.untrackHosts(id)
+	if e.vols != nil {
+		c.mu.Lock()
+		rmVols := c.removeVolumes
+		c.mu.Unlock()
+		if err := e.vols.Release(ctx, id, rmVols); err != nil {
+			e.log.Warn().Err(err).Str("container_id", id).Msg("remove anonymous volumes")
+		}
+	}
+	e.refreshHosts(ctx, neighbours...)
 	if err := os.RemoveAll(e.containerDir(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("unable to remove container %s directory: %w", id, err)
 	}

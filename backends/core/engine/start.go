@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -56,6 +57,12 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 	if err := e.prepareDriver(ctx, c); err != nil {
 		return e.startFailed(ctx, c, err)
 	}
+	if err := resetTmpfs(c.rec.Mounts); err != nil {
+		return e.startFailed(ctx, c, fmt.Errorf("prepare tmpfs: %w", err))
+	}
+	if err := e.writeHosts(c.rec.ID); err != nil {
+		e.log.Warn().Err(err).Str("container_id", c.rec.ID).Msg("write /etc/hosts")
+	}
 	run, err := e.openRun(c)
 	if err != nil {
 		return err
@@ -76,6 +83,7 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 	if err := e.setState(c, c.rec.State); err != nil {
 		e.log.Error().Err(err).Str("container_id", c.rec.ID).Msg("record running state")
 	}
+	e.volumeEvents(ctx, c, mevents.ActionMount)
 	e.event(ctx, c, mevents.ActionStart, nil)
 	e.wg.Add(1)
 	go e.monitor(c, task, run)
@@ -183,6 +191,7 @@ func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
 	close(c.stopped)
 	s := State{Status: StatusExited, ExitCode: st.Code, OOMKilled: st.OOMKilled, Error: st.Error,
 		StartedAt: c.rec.State.StartedAt, FinishedAt: st.FinishedAt.UTC(), Health: c.rec.State.Health}
+	e.volumeEvents(ctx, c, mevents.ActionUnmount)
 	e.event(ctx, c, mevents.ActionDie, map[string]string{"exitCode": itoa(st.Code),
 		"execDuration": itoa(int(s.FinishedAt.Sub(s.StartedAt).Seconds()))})
 	restart := !c.canceled && !e.isClosing() && shouldRestart(c.rec, st.Code)

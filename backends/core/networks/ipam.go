@@ -5,50 +5,147 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/containerd/errdefs"
+	mevents "github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/network"
 )
 
 // Attach connects container id (named name) to the network of a
 // HostConfig.NetworkMode ("", "default" and "bridge" are the bridge) and
-// returns its endpoints keyed by network name. On the bridge it allocates
-// the lowest free address of 172.17.0.0/16. The addresses are bookkeeping:
-// whether packets flow is up to the driver's [driver.Network].
+// returns its endpoints keyed by network name. It is [Manager.Connect]
+// with only aliases configured.
 func (m *Manager) Attach(ctx context.Context, id, name, mode string, aliases []string) (map[string]*network.EndpointSettings, error) {
-	if mode == "" || mode == "default" {
-		mode = "bridge"
-	}
-	if len(mode) > 10 && mode[:10] == "container:" {
+	if isContainerMode(mode) {
 		return map[string]*network.EndpointSettings{}, nil
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n, err := m.resolve(mode)
+	netName, ep, err := m.Connect(ctx, id, name, mode, &network.EndpointSettings{Aliases: aliases})
 	if err != nil {
 		return nil, err
 	}
-	ep := &network.EndpointSettings{NetworkID: n.ID, EndpointID: NewID(), Aliases: aliases}
-	if n.Name == "bridge" {
-		ip, err := m.allocate(id)
-		if err != nil {
-			return nil, err
-		}
-		ep.IPAddress, ep.Gateway, ep.IPPrefixLen = ip, bridgeGateway, bridgeSubnet.Bits()
-		ep.MacAddress = macFor(ip)
-	}
-	m.record(n.ID, id, name, ep)
-	return map[string]*network.EndpointSettings{n.Name: ep}, nil
+	return map[string]*network.EndpointSettings{netName: ep}, nil
 }
 
-func (m *Manager) allocate(id string) (netip.Addr, error) {
-	for ip := bridgeGateway.Next(); bridgeSubnet.Contains(ip); ip = ip.Next() {
-		if _, taken := m.used[ip]; !taken && ip != lastAddr(bridgeSubnet) {
-			m.used[ip] = id
+func isContainerMode(mode string) bool { return strings.HasPrefix(mode, "container:") }
+
+// Connect attaches container id (named name, without the slash) to the
+// network ref ("", "default" are the bridge) with the endpoint settings
+// cfg (aliases, a static IPv4 address), allocating the lowest free
+// address of the network's subnet. It returns the network's name and the
+// endpoint as container inspect shows it.
+func (m *Manager) Connect(ctx context.Context, id, name, ref string, cfg *network.EndpointSettings) (string, *network.EndpointSettings, error) {
+	if ref == "" || ref == "default" {
+		ref = "bridge"
+	}
+	if cfg == nil {
+		cfg = &network.EndpointSettings{}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, err := m.resolve(ref)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, ok := m.attached[n.ID][id]; ok {
+		return "", nil, errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", name, n.Name))
+	}
+	ep := &network.EndpointSettings{NetworkID: n.ID, EndpointID: NewID(), IPAMConfig: cfg.IPAMConfig.Copy(),
+		Aliases: slices.Clone(cfg.Aliases), DriverOpts: cfg.DriverOpts, Links: slices.Clone(cfg.Links), GwPriority: cfg.GwPriority}
+	static := netip.Addr{}
+	if cfg.IPAMConfig != nil {
+		static = cfg.IPAMConfig.IPv4Address
+	}
+	if static.IsValid() && !n.UserSubnet {
+		return "", nil, errdefs.ErrInvalidArgument.WithMessage("user specified IP address is supported only when connecting to networks with user configured subnets")
+	}
+	if len(n.IPAM.Config) > 0 && n.Driver == "bridge" {
+		pool := n.IPAM.Config[0]
+		ip, err := m.allocate(n, pool, id, static)
+		if err != nil {
+			return "", nil, err
+		}
+		ep.IPAddress, ep.Gateway, ep.IPPrefixLen = ip, pool.Gateway, pool.Subnet.Bits()
+		ep.MacAddress = macFor(ip)
+	}
+	if n.Driver == "bridge" && n.Name != "bridge" {
+		// dockerd 25+ lists the names the embedded DNS answers for.
+		ep.DNSNames = append(append([]string{name}, cfg.Aliases...), id[:min(12, len(id))])
+	}
+	m.record(n.ID, id, name, ep)
+	m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionConnect,
+		Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
+	return n.Name, ep, nil
+}
+
+// Disconnect detaches container id from network ref and returns the
+// network's name.
+func (m *Manager) Disconnect(ctx context.Context, id, ref string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, err := m.resolve(ref)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := m.attached[n.ID][id]; !ok {
+		return "", errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("container %s is not connected to network %s", id, n.Name))
+	}
+	m.detach(n.ID, id)
+	m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionDisconnect,
+		Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
+	return n.Name, nil
+}
+
+func (m *Manager) detach(netID, id string) {
+	delete(m.attached[netID], id)
+	for ip, owner := range m.used[netID] {
+		if owner == id {
+			delete(m.used[netID], ip)
+		}
+	}
+}
+
+// allocate reserves static (when valid) or the lowest free address of
+// pool (within its IPRange when set) for container id.
+func (m *Manager) allocate(n *record, pool network.IPAMConfig, id string, static netip.Addr) (netip.Addr, error) {
+	used := m.used[n.ID]
+	if used == nil {
+		used = map[netip.Addr]string{}
+		m.used[n.ID] = used
+	}
+	reserved := func(ip netip.Addr) bool {
+		if _, taken := used[ip]; taken || ip == pool.Gateway || ip == pool.Subnet.Masked().Addr() || ip == lastAddr(pool.Subnet) {
+			return true
+		}
+		for _, aux := range pool.AuxAddress {
+			if aux == ip {
+				return true
+			}
+		}
+		return false
+	}
+	if static.IsValid() {
+		if !pool.Subnet.Contains(static) {
+			return netip.Addr{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("no configured subnet or ip-range contain the IP address %s", static))
+		}
+		if reserved(static) {
+			return netip.Addr{}, errdefs.ErrPermissionDenied.WithMessage("Address already in use")
+		}
+		used[static] = id
+		return static, nil
+	}
+	rng := pool.Subnet
+	if pool.IPRange.IsValid() {
+		rng = pool.IPRange
+	}
+	for ip := rng.Masked().Addr(); rng.Contains(ip); ip = ip.Next() {
+		if !reserved(ip) {
+			used[ip] = id
 			return ip, nil
 		}
 	}
-	return netip.Addr{}, errdefs.ErrUnavailable.WithMessage("no available IPv4 addresses on this network's address pools: bridge")
+	return netip.Addr{}, errdefs.ErrUnavailable.WithMessage("no available IPv4 addresses on this network's address pools: " + n.Name)
 }
 
 func lastAddr(p netip.Prefix) netip.Addr {
@@ -74,7 +171,7 @@ func (m *Manager) record(netID, id, name string, ep *network.EndpointSettings) {
 	if m.attached[netID] == nil {
 		m.attached[netID] = map[string]Attachment{}
 	}
-	a := Attachment{Name: name, EndpointID: ep.EndpointID, MacAddress: ep.MacAddress.String()}
+	a := Attachment{Name: name, EndpointID: ep.EndpointID, MacAddress: ep.MacAddress.String(), Aliases: slices.Clone(ep.Aliases)}
 	if ep.IPAddress.IsValid() {
 		a.IPv4 = netip.PrefixFrom(ep.IPAddress, ep.IPPrefixLen)
 	}
@@ -82,16 +179,20 @@ func (m *Manager) record(netID, id, name string, ep *network.EndpointSettings) {
 }
 
 // Restore re-registers the endpoints of a container loaded from disk, so
-// its addresses are not handed out twice.
+// its addresses are not handed out twice. Endpoints of networks that no
+// longer exist are skipped.
 func (m *Manager) Restore(id, name string, eps map[string]*network.EndpointSettings) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, ep := range eps {
-		if ep == nil {
+		if ep == nil || m.nets[ep.NetworkID] == nil {
 			continue
 		}
-		if ep.IPAddress.IsValid() && bridgeSubnet.Contains(ep.IPAddress) {
-			m.used[ep.IPAddress] = id
+		if ep.IPAddress.IsValid() {
+			if m.used[ep.NetworkID] == nil {
+				m.used[ep.NetworkID] = map[netip.Addr]string{}
+			}
+			m.used[ep.NetworkID][ep.IPAddress] = id
 		}
 		m.record(ep.NetworkID, id, name, ep)
 	}
@@ -113,13 +214,8 @@ func (m *Manager) Rename(id, name string) {
 func (m *Manager) Release(id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for ip, owner := range m.used {
-		if owner == id {
-			delete(m.used, ip)
-		}
-	}
-	for _, byID := range m.attached {
-		delete(byID, id)
+	for netID := range m.attached {
+		m.detach(netID, id)
 	}
 }
 
@@ -128,13 +224,50 @@ func (m *Manager) Validate(mode string) error {
 	switch {
 	case mode == "" || mode == "default" || mode == "bridge" || mode == "host" || mode == "none":
 		return nil
-	case len(mode) > 10 && mode[:10] == "container:":
+	case isContainerMode(mode):
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.resolve(mode); err != nil {
-		return fmt.Errorf("%w", err)
+	_, err := m.resolve(mode)
+	return err
+}
+
+// Peer is a container attached to a network, for name resolution.
+type Peer struct {
+	ContainerID string
+	Attachment
+}
+
+// Peers returns the containers attached to the user-defined networks
+// container id is on (id included), with the network they share. Only
+// user-defined networks resolve names, as in dockerd.
+func (m *Manager) Peers(id string) []Peer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Peer
+	for netID, byID := range m.attached {
+		n := m.nets[netID]
+		if _, on := byID[id]; !on || n == nil || n.Driver != "bridge" || n.Name == "bridge" {
+			continue
+		}
+		for cid, a := range byID {
+			out = append(out, Peer{ContainerID: cid, Attachment: a})
+		}
 	}
-	return nil
+	return out
+}
+
+// Neighbours returns the IDs of the containers sharing a user-defined
+// network with id, whose names it can resolve, id excluded.
+func (m *Manager) Neighbours(id string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range m.Peers(id) {
+		if p.ContainerID != id && !seen[p.ContainerID] {
+			seen[p.ContainerID] = true
+			out = append(out, p.ContainerID)
+		}
+	}
+	return out
 }

@@ -1,13 +1,17 @@
 // Package networks keeps the backend's networks: Docker's predefined
-// "bridge", "host" and "none" networks, and the IP address bookkeeping
-// (IPAM) of the containers attached to the bridge. It serves GET /networks
-// and GET /networks/{id} of the Docker Engine API
+// "bridge", "host" and "none" networks, user-defined bridge networks, and
+// the IP address bookkeeping (IPAM) of the containers attached to them:
+// subnets from dockerd's default address pools, gateways, static
+// addresses and aliases. It serves the /networks endpoints of the Docker
+// Engine API
 // (https://docs.docker.com/reference/api/engine/version/v1.51/#tag/Network).
 //
 // # Notes
 //
-// User-defined networks are TODO(#3); until then their routes answer 501
-// naming the backend.
+// The addresses are bookkeeping: whether packets flow between containers
+// is up to the driver's [driver.Network]. The memory backend has no
+// network stack, so its containers find each other only by name, through
+// the /etc/hosts the engine keeps current from [Manager.Peers].
 package networks
 
 import (
@@ -22,8 +26,10 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
+	mevents "github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/network"
 
+	"github.com/sockerless/sockerless/backends/core/events"
 	"github.com/sockerless/sockerless/backends/core/store"
 )
 
@@ -41,12 +47,22 @@ type Manager struct {
 	st      *store.Store
 	backend string
 
+	events  events.Publisher
+
 	mu   sync.Mutex
-	nets map[string]*network.Network // by ID
-	// used maps an allocated bridge address to its container ID.
-	used map[netip.Addr]string
+	nets map[string]*record // by ID
+	// used maps network ID → allocated address → container ID.
+	used map[string]map[netip.Addr]string
 	// attached maps network ID → container ID → endpoint.
 	attached map[string]map[string]Attachment
+}
+
+// record is a network as the store keeps it.
+type record struct {
+	network.Network
+	// UserSubnet is set when the client chose the subnet: only then may
+	// containers ask for a static address, as dockerd.
+	UserSubnet bool `json:",omitempty"`
 }
 
 // Attachment is one container's endpoint on a network, for network inspect.
@@ -55,14 +71,16 @@ type Attachment struct {
 	EndpointID string
 	MacAddress string
 	IPv4       netip.Prefix
+	// Aliases are the endpoint's extra DNS names.
+	Aliases []string
 }
 
 // Open loads the networks from st, creating the predefined ones on first use.
 func Open(ctx context.Context, st *store.Store, backend string) (*Manager, error) {
-	m := &Manager{st: st, backend: backend, nets: map[string]*network.Network{},
-		used: map[netip.Addr]string{}, attached: map[string]map[string]Attachment{}}
+	m := &Manager{st: st, backend: backend, events: nopPublisher{}, nets: map[string]*record{},
+		used: map[string]map[netip.Addr]string{}, attached: map[string]map[string]Attachment{}}
 	err := st.List(kind, func(id string, data []byte) error {
-		var n network.Network
+		var n record
 		if err := json.Unmarshal(data, &n); err != nil {
 			return fmt.Errorf("network record %s: %w", id, err)
 		}
@@ -81,7 +99,7 @@ func Open(ctx context.Context, st *store.Store, backend string) (*Manager, error
 		if err := st.Put(kind, def.ID, def); err != nil {
 			return nil, err
 		}
-		m.nets[def.ID] = &def
+		m.nets[def.ID] = &record{Network: def}
 	}
 	return m, nil
 }
@@ -107,7 +125,19 @@ func NewID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func (m *Manager) byName(name string) *network.Network {
+// SetEvents makes the manager publish network events (create, connect,
+// disconnect, destroy, prune) to p.
+func (m *Manager) SetEvents(p events.Publisher) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = p
+}
+
+type nopPublisher struct{}
+
+func (nopPublisher) Publish(context.Context, mevents.Message) {}
+
+func (m *Manager) byName(name string) *record {
 	for _, n := range m.nets {
 		if n.Name == name {
 			return n
@@ -117,14 +147,14 @@ func (m *Manager) byName(name string) *network.Network {
 }
 
 // resolve finds a network by full ID, name or unique ID prefix, as dockerd.
-func (m *Manager) resolve(ref string) (*network.Network, error) {
+func (m *Manager) resolve(ref string) (*record, error) {
 	if n, ok := m.nets[ref]; ok {
 		return n, nil
 	}
 	if n := m.byName(ref); n != nil {
 		return n, nil
 	}
-	var found []*network.Network
+	var found []*record
 	for id, n := range m.nets {
 		if ref != "" && len(ref) < len(id) && id[:len(ref)] == ref {
 			found = append(found, n)

@@ -21,8 +21,10 @@ import (
 	"github.com/sockerless/sockerless/backends/core/events"
 	"github.com/sockerless/sockerless/backends/core/imagestore"
 	"github.com/sockerless/sockerless/backends/core/networks"
+	"github.com/sockerless/sockerless/backends/core/registry"
 	"github.com/sockerless/sockerless/backends/core/store"
 	"github.com/sockerless/sockerless/backends/core/streams"
+	"github.com/sockerless/sockerless/backends/core/volumes"
 )
 
 // Version is the backend core's version, reported by /info and
@@ -38,6 +40,11 @@ type Options struct {
 	Driver  driver.Driver
 	Token   string
 	Logger  zerolog.Logger
+	// Mirrors are Docker Hub mirrors (--registry-mirror).
+	Mirrors []string
+	// InsecureRegistries are registries reached over plain HTTP
+	// (--insecure-registry); loopback always is.
+	InsecureRegistries []string
 }
 
 // Core is an opened backend core.
@@ -45,6 +52,7 @@ type Core struct {
 	Engine   *engine.Engine
 	Images   *imagestore.Store
 	Networks *networks.Manager
+	Volumes  *volumes.Manager
 	Events   *events.Bus
 	tracker  *streams.Tracker
 	handler  http.Handler
@@ -76,24 +84,32 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	nets.SetEvents(bus)
+	vols, err := volumes.Open(ctx, volumes.Options{Dir: filepath.Join(opts.DataDir, "volumes"), Store: st,
+		Backend: opts.Driver.Name, Events: bus})
+	if err != nil {
+		return nil, err
+	}
 	var eng *engine.Engine
 	images, err := imagestore.Open(ctx, filepath.Join(opts.DataDir, "images"), imagestore.Options{
 		UsedBy:  func(imageID string) []string { return eng.UsedBy(imageID) },
 		Running: func(id string) bool { return eng.IsRunning(id) },
 		Events:  bus,
+		Mirrors: opts.Mirrors, Insecure: opts.InsecureRegistries,
 	})
 	if err != nil {
 		return nil, err
 	}
 	eng, err = engine.Open(ctx, engine.Options{Dir: filepath.Join(opts.DataDir, "containers"), Store: st,
-		Driver: opts.Driver, Images: images, Networks: nets, Events: bus, Logger: opts.Logger})
+		Driver: opts.Driver, Images: images, Networks: nets, Volumes: vols, Events: bus, Logger: opts.Logger})
 	if err != nil {
 		return nil, err
 	}
-	c := &Core{Engine: eng, Images: images, Networks: nets, Events: bus, tracker: streams.NewTracker()}
+	c := &Core{Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, tracker: streams.NewTracker()}
 	c.handler = NewHandler(HandlerOptions{
-		Engine: eng, Images: images, Networks: nets, Events: bus, Tracker: c.tracker,
+		Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, Tracker: c.tracker,
 		Token: opts.Token, Logger: opts.Logger, DataDir: opts.DataDir, ID: id,
+		Registry: registry.ServiceConfig(opts.Mirrors, opts.InsecureRegistries),
 	})
 	return c, nil
 }

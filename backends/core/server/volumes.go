@@ -7,12 +7,18 @@ import (
 	"github.com/moby/moby/api/types/volume"
 
 	"github.com/sockerless/sockerless/api/httpx"
+	"github.com/sockerless/sockerless/backends/core/volumes"
 )
 
-// registerVolumes serves the /volumes endpoints while volumes are
-// TODO(#3): no volume can exist, so lists are empty and lookups are 404,
-// which is the truth; creating one is a 501 naming the backend.
-func registerVolumes(mux *http.ServeMux, backend string) {
+// registerVolumes serves the /volumes endpoints from o.Volumes. A handler
+// built without a volume manager (tests of other resources) has no
+// volumes: lists are empty, lookups are 404 and creating one is a 501
+// naming the backend.
+func registerVolumes(mux *http.ServeMux, o HandlerOptions, backend string) {
+	if o.Volumes != nil {
+		volumes.Register(mux, o.Volumes)
+		return
+	}
 	mux.Handle("GET /volumes", httpx.API(func(w http.ResponseWriter, r *http.Request) error {
 		return httpx.WriteJSON(w, http.StatusOK, volume.ListResponse{Volumes: []volume.Volume{}, Warnings: []string{}})
 	}))
@@ -26,6 +32,6 @@ func registerVolumes(mux *http.ServeMux, backend string) {
 		return httpx.WriteJSON(w, http.StatusOK, volume.PruneReport{VolumesDeleted: []string{}})
 	}))
 	mux.Handle("POST /volumes/create", httpx.API(func(w http.ResponseWriter, r *http.Request) error {
-		return errdefs.ErrNotImplemented.WithMessage("volumes are not supported by the " + backend + " backend yet")
+		return errdefs.ErrNotImplemented.WithMessage("volumes are not supported by this " + backend + " backend handler")
 	}))
 }

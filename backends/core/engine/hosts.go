@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// hostsTable is what the engine needs to write each container's
+// /etc/hosts without taking the containers' locks: a container's file
+// changes when a neighbour on one of its user-defined networks comes or
+// goes, and that neighbour's lock may be held at the time.
+type hostsTable struct {
+	mu    sync.Mutex
+	byID  map[string]hostsInfo
+	write sync.Mutex // serialises file writes
+}
+
+// hostsInfo is the part of a container's record its /etc/hosts uses.
+type hostsInfo struct {
+	hostname string
+	extra    []string // HostConfig.ExtraHosts, "name:ip"
+	// shareWith is the container whose network namespace (and hosts
+	// file content) this one shares: NetworkMode "container:<id>".
+	shareWith string
+	noNetwork bool
+	// ip is the container's address on its NetworkMode's network.
+	ip string
+}
+
+// trackHosts records what r's /etc/hosts needs; r's lock is held or r is
+// not yet shared.
+func (e *Engine) trackHosts(r *Record) {
+	info := hostsInfo{hostname: r.Config.Hostname, extra: slices.Clone(r.HostConfig.ExtraHosts)}
+	mode := string(r.HostConfig.NetworkMode)
+	if ref, ok := strings.CutPrefix(mode, "container:"); ok {
+		if c, err := e.get(ref); err == nil {
+			info.shareWith = c.rec.ID // the ID never changes: no lock needed
+		}
+	}
+	info.noNetwork = mode == "none"
+	for name, ep := range r.Networks {
+		if ep != nil && ep.IPAddress.IsValid() && (info.ip == "" || name == mode) {
+			info.ip = ep.IPAddress.String()
+		}
+	}
+	e.hosts.mu.Lock()
+	defer e.hosts.mu.Unlock()
+	if e.hosts.byID == nil {
+		e.hosts.byID = map[string]hostsInfo{}
+	}
+	e.hosts.byID[r.ID] = info
+}
+
+func (e *Engine) untrackHosts(id string) {
+	e.hosts.mu.Lock()
+	defer e.hosts.mu.Unlock()
+	delete(e.hosts.byID, id)
+}
+
+// neighbours are the containers whose /etc/hosts names id.
+func (e *Engine) neighbours(id string) []string {
+	if e.nets == nil {
+		return nil
+	}
+	out := e.nets.Neighbours(id)
+	e.hosts.mu.Lock()
+	for cid, info := range e.hosts.byID {
+		if info.shareWith == id {
+			out = append(out, cid)
+		}
+	}
+	e.hosts.mu.Unlock()
+	return out
+}
+
+// refreshHosts rewrites the /etc/hosts of the given containers. A failure
+// is logged: the containers keep their previous file.
+func (e *Engine) refreshHosts(ctx context.Context, ids ...string) {
+	for _, id := range ids {
+		if err := e.writeHosts(id); err != nil {
+			e.log.Warn().Err(err).Str("container_id", id).Msg("update /etc/hosts")
+		}
+	}
+}
+
+// writeHosts writes container id's /etc/hosts as dockerd would lay it
+// out: localhost lines, the container's own address and hostname, its
+// extra hosts, and (standing in for dockerd's embedded DNS server, which
+// the memory backend has no network to run) one line per container on
+// its user-defined networks with its name, aliases and short ID.
+func (e *Engine) writeHosts(id string) error {
+	e.hosts.mu.Lock()
+	info, ok := e.hosts.byID[id]
+	owner := id
+	if ok && info.shareWith != "" {
+		owner = info.shareWith
+		if shared, found := e.hosts.byID[owner]; found {
+			shared.extra = append(shared.extra, info.extra...)
+			info = shared
+		}
+	}
+	e.hosts.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+		"fe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
+	for _, h := range info.extra {
+		name, ip, ok := strings.Cut(h, ":")
+		if !ok {
+			name, ip, _ = strings.Cut(h, "=")
+		}
+		if ip == "host-gateway" {
+			ip = "172.17.0.1"
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", ip, name)
+	}
+	if e.nets != nil && !info.noNetwork {
+		own, peers := "", map[string]bool{}
+		var lines []string
+		for _, p := range e.nets.Peers(owner) {
+			if !p.IPv4.IsValid() {
+				continue
+			}
+			ip := p.IPv4.Addr().String()
+			names := append(append([]string{p.Name}, p.Aliases...), p.ContainerID[:min(12, len(p.ContainerID))])
+			line := ip + "\t" + strings.Join(names, " ")
+			if p.ContainerID == owner && own == "" {
+				own = ip
+			}
+			if !peers[line] {
+				peers[line] = true
+				lines = append(lines, line)
+			}
+		}
+		if own == "" {
+			own = info.ip
+		}
+		if own != "" {
+			fmt.Fprintf(&b, "%s\t%s\n", own, info.hostname)
+		}
+		slices.Sort(lines)
+		for _, l := range lines {
+			b.WriteString(l + "\n")
+		}
+	}
+	return e.putHosts(id, []byte(b.String()))
+}
+
+// putHosts replaces the container's /etc/hosts. The root's /etc must be
+// a real directory: an image that makes it a symlink gets no file, so
+// nothing is written outside the root.
+func (e *Engine) putHosts(id string, data []byte) error {
+	etc := filepath.Join(e.rootFS(id), "etc")
+	fi, err := os.Lstat(etc)
+	if os.IsNotExist(err) {
+		if err := os.Mkdir(etc, 0o755); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	} else if !fi.IsDir() {
+		return nil
+	}
+	// The file is derived (rewritten at every start), so it is renamed
+	// into place without the store's fsyncs.
+	e.hosts.write.Lock()
+	defer e.hosts.write.Unlock()
+	tmp := filepath.Join(etc, ".hosts.sockerless-tmp")
+	_ = os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(etc, "hosts"))
+}
