@@ -11,6 +11,7 @@ package pagetoken
 import (
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -20,7 +21,7 @@ var ErrInvalid = errors.New("invalid pagination token")
 
 // Encode returns the token for a page that ended at key within scope.
 func Encode(scope, key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(scope + "\x00" + key))
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(len(scope)) + ":" + scope + key))
 }
 
 // Decode returns the key that [Encode] put into token for scope. An empty
@@ -33,11 +34,12 @@ func Decode(scope, token string) (string, error) {
 	if err != nil {
 		return "", ErrInvalid
 	}
-	s, key, ok := strings.Cut(string(b), "\x00")
-	if !ok || s != scope {
+	n, rest, ok := strings.Cut(string(b), ":")
+	size, err := strconv.Atoi(n)
+	if !ok || err != nil || size != len(scope) || !strings.HasPrefix(rest, scope) {
 		return "", ErrInvalid
 	}
-	return key, nil
+	return rest[len(scope):], nil
 }
 
 // Page returns the items of keys (sorted ascending) that come after the key

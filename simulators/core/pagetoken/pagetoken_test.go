@@ -55,15 +55,12 @@ func TestDecodeRefusesForeignTokens(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add("op", "key")
 	f.Add("", "")
+	f.Add("a\x00b", "c\x00d")
 	f.Fuzz(func(t *testing.T, scope, key string) {
 		got, err := Decode(scope, Encode(scope, key))
 		if err != nil || got != key {
-			if !containsNUL(scope) {
-				t.Fatalf("round trip (%q,%q) = %q, %v", scope, key, got, err)
-			}
+			t.Fatalf("round trip (%q,%q) = %q, %v", scope, key, got, err)
 		}
 		_, _ = Decode(scope, key) // any input: no panic
 	})
 }
-
-func containsNUL(s string) bool { return slices.Contains([]byte(s), 0) }

@@ -1,0 +1,58 @@
+package awssim
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
+	"github.com/sockerless/sockerless/simulators/core/serve"
+	"github.com/sockerless/sockerless/simulators/core/state"
+)
+
+// Server is one simulated AWS account. Its state belongs to it alone, so
+// two servers in one test share nothing.
+type Server struct {
+	opts  Options
+	store *state.Store
+	json  map[string]awsproto.JSONService // X-Amz-Target prefix -> service
+	rest  map[string]restHandler          // signing name -> REST service
+	logs  *logs.Service
+	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
+	registry http.Handler
+}
+
+// restHandler serves one REST-JSON or REST-XML service.
+type restHandler func(w http.ResponseWriter, r *http.Request, body []byte)
+
+// New returns a Server, loading its state from opts.DataDir when set. ctx
+// bounds the workloads the server runs; [Server.Close] stops them.
+func New(ctx context.Context, opts Options) (*Server, error) {
+	opts.defaults()
+	store, err := state.Open(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, store: store, json: map[string]awsproto.JSONService{},
+		rest: map[string]restHandler{}}
+	if s.logs, err = logs.New(opts.Account, store, nil); err != nil {
+		return nil, err
+	}
+	s.addJSON(s.logs.JSON())
+	return s, nil
+}
+
+func (s *Server) addJSON(svc awsproto.JSONService) { s.json[svc.Prefix] = svc }
+
+// Handler returns the simulator's HTTP handler: every service on one
+// endpoint, as LocalStack and moto serve them.
+func (s *Server) Handler() http.Handler {
+	return serve.Wrap(http.HandlerFunc(s.route), *s.opts.Logger, func(w http.ResponseWriter, r *http.Request) {
+		awsproto.WriteError(w, r, protocolOf(r), awsproto.ErrInternal)
+	})
+}
+
+// Close stops every workload the server runs and waits for them.
+func (s *Server) Close() error {
+	return nil
+}

@@ -1,0 +1,26 @@
+package awssim
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// start runs a simulator behind httptest and returns an SDK configuration
+// aimed at it.
+func start(t *testing.T, opts Options) (*Server, aws.Config, string) {
+	t.Helper()
+	sim, err := New(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		sim.Close()
+	})
+	cfg := Config(srv.URL, "us-east-1")
+	cfg.HTTPClient = srv.Client()
+	return sim, cfg, srv.URL
+}
