@@ -8,13 +8,11 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/image"
-	registrytypes "github.com/moby/moby/api/types/registry"
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/httpx"
-	"github.com/sockerless/sockerless/backends/core/build"
 	"github.com/sockerless/sockerless/backends/core/containers"
 	"github.com/sockerless/sockerless/backends/core/engine"
 	"github.com/sockerless/sockerless/backends/core/events"
@@ -41,9 +39,6 @@ type HandlerOptions struct {
 	Logger  zerolog.Logger
 	DataDir string
 	ID      string
-	// Registry is /info's RegistryConfig; nil reports no mirrors and
-	// loopback as the only insecure registries.
-	Registry *registrytypes.ServiceConfig
 }
 
 // NewHandler registers every resource of the internal API in one place,
@@ -57,13 +52,11 @@ func NewHandler(o HandlerOptions) http.Handler {
 	var imgs system.Images
 	if o.Images != nil {
 		images.Register(mux, o.Images)
-		build.Register(mux, build.New(o.Engine, o.Images, ""))
 		imgs = imageSummaries{o.Images, o.Engine}
 	}
 	drv := o.Engine.Driver()
 	system.Register(mux, system.Options{Backend: drv.Name, Version: Version, GitCommit: GitCommit, DataDir: o.DataDir,
-		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events,
-		Registry: o.Registry})
+		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events})
 	registerVolumes(mux, o, drv.Name)
 	mux.HandleFunc("/", httpx.NotFound)
 
