@@ -22,6 +22,7 @@ import (
 
 	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/backends/core/registry"
 	"github.com/sockerless/sockerless/backends/core/server"
 )
 
@@ -43,7 +44,8 @@ const grace = 10 * time.Second
 // Run is the whole life of a backend daemon named after its driver. It
 // parses args (--listen, repeatable: unix:///path or tcp://host:port,
 // default unix://<data-dir>/backend.sock; --data-dir, default
-// $HOME/.sockerless/<name>; --log-level), reads SOCKERLESS_TOKEN with getenv
+// $HOME/.sockerless/<name>; --log-level; --registry-mirror and
+// --insecure-registry, repeatable, as dockerd's), reads SOCKERLESS_TOKEN with getenv
 // (refusing to start without it), opens the stores, serves until ctx is done
 // and then shuts down gracefully.
 func Run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, newDriver NewDriver) error {
@@ -53,11 +55,18 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs.Var(&listens, "listen", "address to serve on: unix:///path or tcp://host:port (repeatable)")
 	dataDir := fs.String("data-dir", "", "data directory (default $HOME/.sockerless/<backend>)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	var mirrors, insecure listFlag
+	fs.Var(&mirrors, "registry-mirror", "Docker Hub mirror URL, tried before Docker Hub (repeatable)")
+	fs.Var(&insecure, "insecure-registry", "registry host:port or CIDR reached over plain HTTP (repeatable; loopback always is)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	reg, err := registryFlags(mirrors, insecure)
+	if err != nil {
+		return err
 	}
 	token := getenv(backendapi.TokenEnv)
 	if token == "" {
@@ -87,7 +96,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(listens) == 0 {
 		listens = listFlag{"unix://" + filepath.Join(*dataDir, "backend.sock")}
 	}
-	core, err := server.Open(ctx, server.Options{DataDir: *dataDir, Driver: drv, Token: token, Logger: log})
+	core, err := server.Open(ctx, server.Options{DataDir: *dataDir, Driver: drv, Token: token, Logger: log,
+		Mirrors: reg.mirrors, InsecureRegistries: reg.insecure})
 	if err != nil {
 		return err
 	}
@@ -187,6 +197,29 @@ func backendName() string {
 		return "backend"
 	}
 	return name
+}
+
+// registryConfig are the registry flags, validated as dockerd validates
+// its registry-mirrors and insecure-registries.
+type registryConfig struct{ mirrors, insecure []string }
+
+func registryFlags(mirrors, insecure []string) (registryConfig, error) {
+	var rc registryConfig
+	for _, m := range mirrors {
+		v, err := registry.ValidateMirror(m)
+		if err != nil {
+			return rc, fmt.Errorf("--registry-mirror: %w", err)
+		}
+		rc.mirrors = append(rc.mirrors, v)
+	}
+	for _, i := range insecure {
+		v, err := registry.ValidateInsecure(i)
+		if err != nil {
+			return rc, fmt.Errorf("--insecure-registry: %w", err)
+		}
+		rc.insecure = append(rc.insecure, v)
+	}
+	return rc, nil
 }
 
 // listFlag is a repeatable string flag.

@@ -178,3 +178,15 @@ func (s *Store) HasChildren(id string) bool {
 	defer s.mu.RUnlock()
 	return len(s.children(id)) > 0
 }
+
+// Children returns the images committed on id ("" for images without a
+// parent), as the classic builder's cache looks them up.
+func (s *Store) Children(ctx context.Context, id string) []Image {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Image
+	for _, cid := range s.children(id) {
+		out = append(out, s.image(s.images[cid]))
+	}
+	return out
+}

@@ -8,11 +8,13 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/image"
+	registrytypes "github.com/moby/moby/api/types/registry"
 	"github.com/rs/zerolog"
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/httpx"
+	"github.com/sockerless/sockerless/backends/core/build"
 	"github.com/sockerless/sockerless/backends/core/containers"
 	"github.com/sockerless/sockerless/backends/core/engine"
 	"github.com/sockerless/sockerless/backends/core/events"
@@ -22,7 +24,6 @@ import (
 	"github.com/sockerless/sockerless/backends/core/networks"
 	"github.com/sockerless/sockerless/backends/core/streams"
 	"github.com/sockerless/sockerless/backends/core/system"
-	"github.com/sockerless/sockerless/backends/core/volumes"
 )
 
 // HandlerOptions are the parts [NewHandler] serves.
@@ -31,14 +32,15 @@ type HandlerOptions struct {
 	// Images may be nil in tests that need no image routes.
 	Images   *imagestore.Store
 	Networks *networks.Manager
-	// Volumes may be nil in tests that need no volume routes.
-	Volumes *volumes.Manager
-	Events  *events.Bus
-	Tracker *streams.Tracker
-	Token   string
-	Logger  zerolog.Logger
-	DataDir string
-	ID      string
+	Events   *events.Bus
+	Tracker  *streams.Tracker
+	Token    string
+	Logger   zerolog.Logger
+	DataDir  string
+	ID       string
+	// Registry is /info's RegistryConfig; nil reports no mirrors and
+	// loopback as the only insecure registries.
+	Registry *registrytypes.ServiceConfig
 }
 
 // NewHandler registers every resource of the internal API in one place,
@@ -48,16 +50,18 @@ func NewHandler(o HandlerOptions) http.Handler {
 	mux := http.NewServeMux()
 	containers.Register(mux, o.Engine, o.Tracker)
 	execs.Register(mux, o.Engine, o.Tracker)
-	networks.Register(mux, o.Networks, o.Engine)
+	networks.Register(mux, o.Networks)
 	var imgs system.Images
 	if o.Images != nil {
 		images.Register(mux, o.Images)
+		build.Register(mux, build.New(o.Engine, o.Images, ""))
 		imgs = imageSummaries{o.Images, o.Engine}
 	}
 	drv := o.Engine.Driver()
 	system.Register(mux, system.Options{Backend: drv.Name, Version: Version, GitCommit: GitCommit, DataDir: o.DataDir,
-		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events})
-	registerVolumes(mux, o, drv.Name)
+		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events,
+		Registry: o.Registry})
+	registerVolumes(mux, drv.Name)
 	mux.HandleFunc("/", httpx.NotFound)
 
 	// The frontend strips /vX.Y; accepting it here too lets a Docker client

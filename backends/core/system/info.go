@@ -34,12 +34,15 @@ func (h handlers) info(w http.ResponseWriter, r *http.Request) error {
 		LoggingDriver: "json-file", CgroupDriver: "none", NEventsListener: listeners,
 		KernelVersion: host.kernel, OperatingSystem: host.os, OSType: "linux", Architecture: host.arch,
 		IndexServerAddress: "https://index.docker.io/v1/",
-		RegistryConfig:     &registry.ServiceConfig{IndexConfigs: map[string]*registry.IndexInfo{}, Mirrors: []string{}},
+		RegistryConfig:     h.o.Registry,
 		NCPU:               host.ncpu, MemTotal: host.mem, DockerRootDir: h.o.DataDir, Name: host.name, Labels: []string{},
 		ServerVersion: h.o.Version, DefaultRuntime: h.o.Backend,
 		Runtimes: map[string]system.RuntimeWithStatus{
 			h.o.Backend: {Runtime: system.Runtime{Path: "sockerless-backend-" + h.o.Backend}}},
 		Swarm: swarm.Info{LocalNodeState: swarm.LocalNodeStateInactive}, SecurityOptions: []string{}, Warnings: []string{},
+	}
+	if info.RegistryConfig == nil {
+		info.RegistryConfig = &registry.ServiceConfig{IndexConfigs: map[string]*registry.IndexInfo{}, Mirrors: []string{}}
 	}
 	return httpx.WriteJSON(w, http.StatusOK, info)
 }

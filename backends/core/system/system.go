@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/registry"
 
 	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/driver"
@@ -43,6 +44,8 @@ type Options struct {
 	Containers   Containers
 	Images       Images
 	Events       *events.Bus
+	// Registry is /info's RegistryConfig; nil reports dockerd's defaults.
+	Registry *registry.ServiceConfig
 }
 
 // Register adds the system endpoints to mux.

@@ -1,0 +1,186 @@
+package build
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/moby/client"
+
+	"github.com/sockerless/sockerless/backends/core/imagestore/imagestoretest"
+)
+
+const allInstructions = `FROM busybox AS base
+ARG V=1
+ENV A=$V B="two words"
+LABEL l1=$A
+EXPOSE 80 53/udp
+STOPSIGNAL SIGINT
+HEALTHCHECK --interval=5s CMD ["true"]
+USER app:staff
+WORKDIR rel
+WORKDIR sub
+SHELL ["echo"]
+RUN hello $A
+COPY --chown=app:staff --chmod=600 a.txt /dst/
+ADD arch.tar /unpacked/
+ONBUILD RUN echo child
+MAINTAINER someone
+CMD run me
+ENTRYPOINT ["/bin/app"]
+`
+
+func TestBuildAllInstructions(t *testing.T) {
+	f := newFixture(t)
+	arch := string(imagestoretest.Tar(t, imagestoretest.Entry{Name: "inner/x.txt", Body: "x"}))
+	out, jerr, err := f.build(t, map[string]string{"Dockerfile": allInstructions, "a.txt": "a\n", "arch.tar": arch},
+		client.ImageBuildOptions{Tags: []string{"all:1", "all:2"}, BuildArgs: map[string]*string{"V": ptr("7"), "UNUSED": ptr("x")}})
+	if err != nil || jerr != nil {
+		t.Fatalf("build: %v %v\n%s", err, jerr, out)
+	}
+	for _, want := range []string{"Step 1/18 : FROM busybox AS base", "Step 12/18 : RUN hello $A", " ---> Running in ",
+		"hello $A\n", "[Warning] One or more build-args [UNUSED] were not consumed", "Successfully tagged all:1", "Successfully tagged all:2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	img := f.image(t, "all:2")
+	c := img.Config.Config
+	got := map[string]any{
+		"env": c.Env, "labels": c.Labels, "ports": len(c.ExposedPorts), "stop": c.StopSignal,
+		"health": c.Healthcheck.Test, "interval": c.Healthcheck.Interval, "user": c.User, "workdir": c.WorkingDir,
+		"shell": c.Shell, "onbuild": c.OnBuild, "cmd": c.Cmd, "entrypoint": c.Entrypoint, "author": img.Config.Author,
+	}
+	want := map[string]any{
+		"env": []string{"A=7", "B=two words"}, "labels": map[string]string{"l1": "7"}, "ports": 2, "stop": "SIGINT",
+		"health": []string{"CMD", "true"}, "interval": 5 * time.Second, "user": "app:staff", "workdir": "/rel/sub",
+		"shell": []string{"echo"}, "onbuild": []string{"RUN echo child"}, "cmd": []string{"echo", "run me"},
+		"entrypoint": []string{"/bin/app"}, "author": "someone",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("config (-want +got):\n%s", d)
+	}
+	hist, err := f.images.History(t.Context(), "all:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []string
+	for _, h := range hist {
+		cmds = append(cmds, h.CreatedBy)
+	}
+	for _, want := range []string{"/bin/sh -c #(nop) ENV A=7 B=two words", "|1 V=7 echo hello $A", "/bin/sh -c #(nop) WORKDIR /rel/sub", "echo #(nop) ONBUILD RUN echo child",
+		"/bin/sh -c #(nop) HEALTHCHECK [\"CMD\" \"true\"]"} {
+		if !slices.Contains(cmds, want) {
+			t.Errorf("history lacks %q: %q", want, cmds)
+		}
+	}
+
+	// A child image runs the ONBUILD trigger and reads the parent's files.
+	out, jerr, err = f.build(t, map[string]string{"Dockerfile": "FROM all:1\nCOPY --from=all:1 /dst/a.txt /unpacked/inner/x.txt /copied/\n"},
+		client.ImageBuildOptions{Tags: []string{"child"}})
+	if err != nil || jerr != nil {
+		t.Fatalf("child build: %v %v\n%s", err, jerr, out)
+	}
+	if !strings.Contains(out, "# Executing 1 build trigger\n") || !strings.Contains(out, "echo child\n") {
+		t.Errorf("child build output:\n%s", out)
+	}
+}
+
+func TestBuildCache(t *testing.T) {
+	f := newFixture(t)
+	files := map[string]string{"Dockerfile": "FROM busybox\nENV X=1\nCOPY a.txt /\nRUN [\"echo\", \"ran\"]\n", "a.txt": "a"}
+	out1, _, err := f.build(t, files, client.ImageBuildOptions{Tags: []string{"c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id1 := f.image(t, "c").ID
+	out2, _, err := f.build(t, files, client.ImageBuildOptions{Tags: []string{"c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out2, " ---> Using cache\n"); n != 3 || strings.Contains(out2, "ran\n") {
+		t.Errorf("rebuild used the cache %d times, want 3:\n%s", n, out2)
+	}
+	if id2 := f.image(t, "c").ID; id2 != id1 {
+		t.Errorf("cached rebuild made %s, first build %s\n%s\n%s", id2, id1, out1, out2)
+	}
+	files["a.txt"] = "changed"
+	out3, _, _ := f.build(t, files, client.ImageBuildOptions{Tags: []string{"c"}})
+	if n := strings.Count(out3, "Using cache"); n != 1 || !strings.Contains(out3, "ran\n") {
+		t.Errorf("a changed COPY source must miss from there on (%d hits):\n%s", n, out3)
+	}
+	out4, _, _ := f.build(t, files, client.ImageBuildOptions{NoCache: true})
+	if strings.Contains(out4, "Using cache") {
+		t.Errorf("--no-cache used the cache:\n%s", out4)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		opts    client.ImageBuildOptions
+		httpErr func(error) bool // an HTTP error before the stream
+		want    string
+		code    int
+	}{
+		{"failing RUN", map[string]string{"Dockerfile": "FROM busybox\nRUN [\"exit\", \"3\"]\n"}, client.ImageBuildOptions{},
+			nil, "The command 'exit 3' returned a non-zero code: 3", 3},
+		{"no Dockerfile", map[string]string{"a": "b"}, client.ImageBuildOptions{}, errdefs.IsInvalidArgument,
+			"Cannot locate specified Dockerfile: Dockerfile", 0},
+		{"unknown instruction", map[string]string{"Dockerfile": "FROM busybox\nFOO bar\n"}, client.ImageBuildOptions{},
+			errdefs.IsInvalidArgument, "unknown instruction: FOO", 0},
+		{"unknown target", map[string]string{"Dockerfile": "FROM busybox AS a\n"}, client.ImageBuildOptions{Target: "b"},
+			errdefs.IsInvalidArgument, "failed to reach build target b in Dockerfile", 0},
+		{"missing source", map[string]string{"Dockerfile": "FROM busybox\nCOPY nope.txt /\n"}, client.ImageBuildOptions{},
+			nil, "COPY failed: file not found in build context or excluded by .dockerignore: stat nope.txt: file does not exist", 0},
+		{"ignored source", map[string]string{"Dockerfile": "FROM busybox\nCOPY a.txt /\n", "a.txt": "a", ".dockerignore": "*.txt\n"},
+			client.ImageBuildOptions{}, nil, "COPY failed: file not found in build context or excluded by .dockerignore: stat a.txt", 0},
+		{"RUN --mount", map[string]string{"Dockerfile": "FROM busybox\nRUN --mount=type=cache,target=/c echo\n"},
+			client.ImageBuildOptions{}, nil, "the --mount option requires BuildKit", 0},
+		{"bad tag", map[string]string{"Dockerfile": "FROM busybox\n"}, client.ImageBuildOptions{Tags: []string{"UPPER"}},
+			errdefs.IsInvalidArgument, "must be lowercase", 0},
+		{"several sources to a file", map[string]string{"Dockerfile": "FROM busybox\nCOPY a b /x\n", "a": "", "b": ""},
+			client.ImageBuildOptions{}, nil, "When using COPY with more than one source file, the destination must be a directory and end with a /", 0},
+	}
+	f := newFixture(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, jerr, err := f.build(t, tc.files, tc.opts)
+			if tc.httpErr != nil {
+				if err == nil || !tc.httpErr(err) || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("err = %v, want %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if jerr == nil || !strings.Contains(jerr.Message, tc.want) || jerr.Code != tc.code {
+				t.Fatalf("in-band error = %+v, want %q code %d\n%s", jerr, tc.want, tc.code, out)
+			}
+		})
+	}
+}
+
+func TestBuildTargetAndLabels(t *testing.T) {
+	f := newFixture(t)
+	df := "FROM busybox AS one\nENV STAGE=one\nVOLUME /vol\nFROM one AS two\nENV STAGE=two\n"
+	out, jerr, err := f.build(t, map[string]string{"Dockerfile": df},
+		client.ImageBuildOptions{Target: "one", Tags: []string{"tgt"}, Labels: map[string]string{"b": "2", "a": "1"}})
+	if err != nil || jerr != nil {
+		t.Fatalf("%v %v\n%s", err, jerr, out)
+	}
+	if !strings.Contains(out, "Step 4/5 : LABEL a=1") || !strings.Contains(out, "Step 5/5 : LABEL b=2") {
+		t.Errorf("labels are not the last steps:\n%s", out)
+	}
+	c := f.image(t, "tgt").Config.Config
+	if !slices.Contains(c.Env, "STAGE=one") || c.Labels["a"] != "1" || c.Labels["b"] != "2" || len(c.Volumes) != 1 {
+		t.Errorf("target image config %+v", c)
+	}
+}
+
+func ptr(s string) *string { return &s }

@@ -1,0 +1,290 @@
+package build
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/types/container"
+
+	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/backends/core/engine"
+)
+
+// runStep is RUN: the command runs in a container of the stage's image,
+// with the stage's ARGs in its environment, and the container's changes
+// become the step's layer.
+func (j *job) runStep(ctx context.Context, st *state, c *instructions.RunCommand) error {
+	if len(c.FlagsUsed) > 0 {
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("the --%s option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled", c.FlagsUsed[0]))
+	}
+	if len(c.Files) > 0 {
+		return errdefs.ErrInvalidArgument.WithMessage("heredocs require BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
+	}
+	if st.imageID == "" {
+		return errdefs.ErrInvalidArgument.WithMessage("a RUN step needs a base image: the stage starts FROM scratch")
+	}
+	argv := j.cmdLine(st, c.ShellDependantCmdLine)
+	args := j.argEnv(st)
+	var unshadowed []string
+	for _, kv := range args {
+		if k, _, _ := strings.Cut(kv, "="); !hasEnv(st.config.Env, k) {
+			unshadowed = append(unshadowed, kv)
+		}
+	}
+	// dockerd records the build args a RUN saw in its history: "|2 A=1 B=2 /bin/sh -c ...".
+	createdBy := strings.Join(argv, " ")
+	if len(unshadowed) > 0 {
+		createdBy = "|" + strconv.Itoa(len(unshadowed)) + " " + strings.Join(unshadowed, " ") + " " + createdBy
+	}
+	if j.cached(ctx, st, st.config, createdBy) {
+		return nil
+	}
+	cfg := containerConfig(st)
+	cfg.Cmd, cfg.Entrypoint = argv, []string{}
+	cfg.Env = append(cfg.Env, unshadowed...)
+	id, err := j.create(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	j.out.Stream(" ---> Running in " + shortID(id) + "\n")
+	code, err := j.execute(ctx, id)
+	if err != nil || code != 0 {
+		if j.opts.ForceRemove {
+			j.remove(ctx, id)
+		}
+		if err != nil {
+			return err
+		}
+		return &ExitError{Cmd: argv, Code: code}
+	}
+	if err := j.commitContainer(ctx, st, id, createdBy); err != nil {
+		return err
+	}
+	if j.opts.Remove || j.opts.ForceRemove {
+		j.remove(ctx, id)
+	}
+	return nil
+}
+
+// containerConfig is the configuration of a build step's container.
+func containerConfig(st *state) *container.Config {
+	c := st.config
+	return &container.Config{
+		Image: st.imageID, User: c.User, Env: slices.Clone(c.Env), WorkingDir: c.WorkingDir,
+		Shell: slices.Clone(c.Shell), Labels: map[string]string{},
+		// Build containers run no health checks.
+		Healthcheck: &container.HealthConfig{Test: []string{"NONE"}},
+	}
+}
+
+func (j *job) create(ctx context.Context, cfg *container.Config) (string, error) {
+	resp, err := j.b.containers.Create(ctx, engine.CreateOptions{Config: cfg, HostConfig: &container.HostConfig{}})
+	if err != nil {
+		return "", err
+	}
+	return resp.ID, nil
+}
+
+// execute starts container id, streams its output and returns its exit code.
+func (j *job) execute(ctx context.Context, id string) (int, error) {
+	wait, err := j.b.containers.Wait(ctx, id, container.WaitConditionNextExit)
+	if err != nil {
+		return 0, err
+	}
+	if err := j.b.containers.Start(ctx, id); err != nil {
+		return 0, err
+	}
+	_, logs, err := j.b.containers.Logs(ctx, id, engine.LogsOptions{Stdout: true, Stderr: true, Follow: true, Tail: -1})
+	if err != nil {
+		return 0, err
+	}
+	if err := logs(ctx, func(le driver.LogEntry) error { j.out.Stream(string(le.Data)); return nil }); err != nil {
+		return 0, err
+	}
+	resp, err := wait(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if resp.Error != nil && resp.Error.Message != "" && resp.StatusCode == 0 {
+		return 0, errors.New(resp.Error.Message)
+	}
+	return int(resp.StatusCode), nil
+}
+
+func (j *job) remove(ctx context.Context, id string) {
+	if err := j.b.containers.Remove(context.WithoutCancel(ctx), id, engine.RemoveOptions{Force: true}); err == nil {
+		j.out.Stream(" ---> Removed intermediate container " + shortID(id) + "\n")
+	}
+}
+
+// commitContainer commits container id's file system changes on st's
+// image.
+func (j *job) commitContainer(ctx context.Context, st *state, id, createdBy string) error {
+	changes, err := j.b.containers.Changes(ctx, id)
+	if err != nil {
+		return err
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(j.writeDiff(ctx, id, changes, pw)) }()
+	err = j.commit(ctx, st, st.config, createdBy, pr)
+	pr.CloseWithError(errors.New("commit ended"))
+	return err
+}
+
+// writeDiff writes the changes as a layer tar: added and modified paths
+// with their content, deleted ones as ".wh." whiteouts (engine.Commit's
+// format).
+func (j *job) writeDiff(ctx context.Context, id string, changes []driver.Change, w io.Writer) error {
+	slices.SortFunc(changes, func(a, b driver.Change) int { return strings.Compare(a.Path, b.Path) })
+	tw := tar.NewWriter(w)
+	for _, ch := range changes {
+		name := cleanRel(ch.Path)
+		if name == "." || name == "" {
+			continue
+		}
+		if ch.Kind == 2 {
+			dir, base := path.Split(name)
+			if err := tw.WriteHeader(&tar.Header{Name: dir + ".wh." + base, Typeflag: tar.TypeReg, Mode: 0o600}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := j.copyPath(ctx, id, name, tw); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+// copyPath adds one changed path: a directory's own entry, or a file.
+func (j *job) copyPath(ctx context.Context, id, name string, tw *tar.Writer) error {
+	rc, _, err := j.b.containers.GetArchive(ctx, id, "/"+name)
+	if errdefs.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("commit: read %s: %w", name, err)
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	hdr, err := tr.Next()
+	if err != nil {
+		return fmt.Errorf("commit: read %s: %w", name, err)
+	}
+	hdr.Name = name
+	if hdr.Typeflag == tar.TypeDir {
+		hdr.Name += "/"
+		hdr.Size = 0
+		return tw.WriteHeader(hdr)
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	_, err = io.Copy(tw, tr)
+	return err
+}
+
+// workdirStep is WORKDIR: the directory is created now, as dockerd does,
+// so the step's layer holds it when the image lacked it.
+func (j *job) workdirStep(ctx context.Context, st *state, c *instructions.WorkdirCommand) error {
+	cfg := st.config
+	cfg.WorkingDir = workdirPath(cfg.WorkingDir, c.Path)
+	createdBy := strings.Join(append(shellOf(st), "#(nop) WORKDIR "+cfg.WorkingDir), " ")
+	if j.cached(ctx, st, cfg, createdBy) {
+		return nil
+	}
+	missing, err := j.missingDirs(ctx, st, cfg.WorkingDir)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, d := range missing {
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: 0o755})
+	}
+	tw.Close()
+	return j.commit(ctx, st, cfg, createdBy, &buf)
+}
+
+// missingDirs are dir and those of its parents that st's image lacks,
+// outermost first, relative to the root.
+func (j *job) missingDirs(ctx context.Context, st *state, dir string) ([]string, error) {
+	var missing []string
+	p, err := j.probe(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	defer p.close(ctx)
+	for d := path.Clean(dir); d != "/" && d != "."; d = path.Dir(d) {
+		if _, ok, err := p.stat(ctx, d); err != nil {
+			return nil, err
+		} else if ok {
+			break
+		}
+		missing = append([]string{cleanRel(d)}, missing...)
+	}
+	return missing, nil
+}
+
+// probe is a container of a stage's image that is never started: the
+// builder reads the image's files through it (stat, /etc/passwd, COPY
+// --from). A stage FROM scratch has none.
+type probe struct {
+	j  *job
+	id string
+}
+
+func (j *job) probe(ctx context.Context, st *state) (*probe, error) {
+	if st.imageID == "" {
+		return &probe{j: j}, nil
+	}
+	return j.probeImage(ctx, st.imageID, st.config)
+}
+
+func (j *job) probeImage(ctx context.Context, imageID string, cfg dockerspec.DockerOCIImageConfig) (*probe, error) {
+	c := containerConfig(&state{imageID: imageID, config: cfg})
+	c.Cmd, c.Entrypoint = []string{"#(nop)"}, []string{}
+	id, err := j.create(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &probe{j: j, id: id}, nil
+}
+
+func (p *probe) close(ctx context.Context) {
+	if p.id != "" {
+		p.j.b.containers.Remove(context.WithoutCancel(ctx), p.id, engine.RemoveOptions{Force: true})
+	}
+}
+
+// stat describes path in the image; ok is false when it does not exist.
+func (p *probe) stat(ctx context.Context, name string) (driver.PathStat, bool, error) {
+	if p.id == "" {
+		return driver.PathStat{}, false, nil
+	}
+	s, err := p.j.b.containers.StatPath(ctx, p.id, name)
+	if errdefs.IsNotFound(err) {
+		return driver.PathStat{}, false, nil
+	}
+	return s, err == nil, err
+}
+
+// open returns a tar of path in the image, GetArchive's format.
+func (p *probe) open(ctx context.Context, name string) (io.ReadCloser, error) {
+	if p.id == "" {
+		return nil, errdefs.ErrNotFound.WithMessage("no such file: " + name)
+	}
+	rc, _, err := p.j.b.containers.GetArchive(ctx, p.id, name)
+	return rc, err
+}
