@@ -24,6 +24,7 @@ import (
 	"github.com/sockerless/sockerless/backends/core/networks"
 	"github.com/sockerless/sockerless/backends/core/streams"
 	"github.com/sockerless/sockerless/backends/core/system"
+	"github.com/sockerless/sockerless/backends/core/volumes"
 )
 
 // HandlerOptions are the parts [NewHandler] serves.
@@ -32,12 +33,14 @@ type HandlerOptions struct {
 	// Images may be nil in tests that need no image routes.
 	Images   *imagestore.Store
 	Networks *networks.Manager
-	Events   *events.Bus
-	Tracker  *streams.Tracker
-	Token    string
-	Logger   zerolog.Logger
-	DataDir  string
-	ID       string
+	// Volumes may be nil in tests that need no volume routes.
+	Volumes *volumes.Manager
+	Events  *events.Bus
+	Tracker *streams.Tracker
+	Token   string
+	Logger  zerolog.Logger
+	DataDir string
+	ID      string
 	// Registry is /info's RegistryConfig; nil reports no mirrors and
 	// loopback as the only insecure registries.
 	Registry *registrytypes.ServiceConfig
@@ -50,7 +53,7 @@ func NewHandler(o HandlerOptions) http.Handler {
 	mux := http.NewServeMux()
 	containers.Register(mux, o.Engine, o.Tracker)
 	execs.Register(mux, o.Engine, o.Tracker)
-	networks.Register(mux, o.Networks)
+	networks.Register(mux, o.Networks, o.Engine)
 	var imgs system.Images
 	if o.Images != nil {
 		images.Register(mux, o.Images)
@@ -61,7 +64,7 @@ func NewHandler(o HandlerOptions) http.Handler {
 	system.Register(mux, system.Options{Backend: drv.Name, Version: Version, GitCommit: GitCommit, DataDir: o.DataDir,
 		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events,
 		Registry: o.Registry})
-	registerVolumes(mux, drv.Name)
+	registerVolumes(mux, o, drv.Name)
 	mux.HandleFunc("/", httpx.NotFound)
 
 	// The frontend strips /vX.Y; accepting it here too lets a Docker client

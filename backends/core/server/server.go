@@ -24,6 +24,7 @@ import (
 	"github.com/sockerless/sockerless/backends/core/registry"
 	"github.com/sockerless/sockerless/backends/core/store"
 	"github.com/sockerless/sockerless/backends/core/streams"
+	"github.com/sockerless/sockerless/backends/core/volumes"
 )
 
 // Version is the backend core's version, reported by /info and
@@ -51,6 +52,7 @@ type Core struct {
 	Engine   *engine.Engine
 	Images   *imagestore.Store
 	Networks *networks.Manager
+	Volumes  *volumes.Manager
 	Events   *events.Bus
 	tracker  *streams.Tracker
 	handler  http.Handler
@@ -82,6 +84,12 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	nets.SetEvents(bus)
+	vols, err := volumes.Open(ctx, volumes.Options{Dir: filepath.Join(opts.DataDir, "volumes"), Store: st,
+		Backend: opts.Driver.Name, Events: bus})
+	if err != nil {
+		return nil, err
+	}
 	var eng *engine.Engine
 	images, err := imagestore.Open(ctx, filepath.Join(opts.DataDir, "images"), imagestore.Options{
 		UsedBy:  func(imageID string) []string { return eng.UsedBy(imageID) },
@@ -93,13 +101,13 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 		return nil, err
 	}
 	eng, err = engine.Open(ctx, engine.Options{Dir: filepath.Join(opts.DataDir, "containers"), Store: st,
-		Driver: opts.Driver, Images: images, Networks: nets, Events: bus, Logger: opts.Logger})
+		Driver: opts.Driver, Images: images, Networks: nets, Volumes: vols, Events: bus, Logger: opts.Logger})
 	if err != nil {
 		return nil, err
 	}
-	c := &Core{Engine: eng, Images: images, Networks: nets, Events: bus, tracker: streams.NewTracker()}
+	c := &Core{Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, tracker: streams.NewTracker()}
 	c.handler = NewHandler(HandlerOptions{
-		Engine: eng, Images: images, Networks: nets, Events: bus, Tracker: c.tracker,
+		Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, Tracker: c.tracker,
 		Token: opts.Token, Logger: opts.Logger, DataDir: opts.DataDir, ID: id,
 		Registry: registry.ServiceConfig(opts.Mirrors, opts.InsecureRegistries),
 	})
