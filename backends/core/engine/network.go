@@ -34,7 +34,10 @@ func (e *Engine) attachNetworks(ctx context.Context, r *Record, nc *network.Netw
 	}
 	r.Networks[name] = ep
 	for ref, cfg := range cfgs {
-		if ref == mode || ref == name {
+		if ref == "" || ref == "default" {
+			ref = "bridge"
+		}
+		if ref == mode || ref == name || strings.HasPrefix(ep.NetworkID, ref) {
 			continue
 		}
 		if mode == "host" || mode == "none" {
