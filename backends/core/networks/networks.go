@@ -47,7 +47,7 @@ type Manager struct {
 	st      *store.Store
 	backend string
 
-	events  events.Publisher
+	events events.Publisher
 
 	mu   sync.Mutex
 	nets map[string]*record // by ID

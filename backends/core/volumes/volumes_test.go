@@ -167,5 +167,3 @@ func volumeReq(name string, labels map[string]string) (r volume.CreateRequest) {
 	r.Name, r.Labels = name, labels
 	return r
 }
-
-
