@@ -1,0 +1,236 @@
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"log"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/sockerless/sockerless/tests/harness"
+)
+
+// The acceptance checks of issue 2 (images and build for real) with the
+// real docker CLI against Sockerless's memory backend, and a registry
+// (go-containerregistry's) on 127.0.0.1 seeded by the test.
+
+// startRegistry serves an in-memory OCI registry on 127.0.0.1 and returns
+// its host:port.
+func startRegistry(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// tarLayer is a layer holding files (path -> content, mode 0644).
+func tarLayer(t *testing.T, files map[string]string) v1.Layer {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for name, data := range files {
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: int64(len(data))})
+		tw.Write([]byte(data))
+	}
+	tw.Close()
+	raw := buf.Bytes()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// pushApp pushes a busybox-based image with an Entrypoint, Env, WorkingDir
+// and a file of its own to ref.
+func pushApp(t *testing.T, ref string) {
+	t.Helper()
+	rootfs := harness.BusyboxRootfs(t)
+	base, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(rootfs)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, base, tarLayer(t, map[string]string{"app/data.txt": "shipped in the image\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cf.Config
+	cfg.Entrypoint = []string{"sh", "-c", `echo "$GREETING from $(pwd)"; cat data.txt`}
+	cfg.Env = []string{"PATH=/bin", "GREETING=hello"}
+	cfg.WorkingDir = "/app"
+	if img, err = mutate.Config(img, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cf, err = img.ConfigFile(); err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", runtime.GOARCH
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatalf("seed %s: %v", ref, err)
+	}
+}
+
+// Acceptance 1: pull, then run with the image's Entrypoint, Env and
+// WorkingDir; a file of the image is readable.
+func TestImagesPullRun(t *testing.T) {
+	host := harness.StartSockerless(t, "memory").Host
+	reg := startRegistry(t)
+	ref := reg + "/app:1"
+	pushApp(t, ref)
+	out := harness.MustDocker(t, host, "pull", ref)
+	if !strings.Contains(out, "Status: Downloaded newer image for "+ref) {
+		t.Errorf("docker pull output:\n%s", out)
+	}
+	got := harness.MustDocker(t, host, "run", "--rm", ref)
+	if want := "hello from /app\nshipped in the image\n"; got != want {
+		t.Errorf("docker run = %q, want %q", got, want)
+	}
+}
+
+// Acceptance 4: a missing image fails with Docker's message.
+func TestImagesPullMissing(t *testing.T) {
+	host := harness.StartSockerless(t, "memory").Host
+	reg := startRegistry(t)
+	r := harness.Docker(t, host, nil, "pull", reg+"/nope:1")
+	if r.ExitCode == 0 {
+		t.Fatalf("pull of a missing image succeeded: %s", r.Stdout)
+	}
+	// dockerd's translatePullError for the registry's NAME_UNKNOWN.
+	want := "Error response from daemon: repository " + reg + "/nope not found: name unknown"
+	if !strings.Contains(r.Stderr, want) {
+		t.Errorf("stderr = %q, want it to contain %q", r.Stderr, want)
+	}
+	if out := harness.MustDocker(t, host, "images", "-q"); out != "" {
+		t.Errorf("docker images after a failed pull: %q", out)
+	}
+}
+
+const twoStage = `ARG BASE=` + img + `
+FROM $BASE AS builder
+ARG MSG=default
+ENV OUT=/out
+RUN mkdir -p $OUT && echo "$MSG" > $OUT/msg.txt && echo built > /out/second.txt
+FROM $BASE
+COPY --from=builder /out/ /opt/out/
+COPY *.txt /opt/
+USER nobody
+WORKDIR /opt
+ENTRYPOINT ["sh", "-c", "cat out/msg.txt out/second.txt local.txt; pwd"]
+`
+
+// buildContext writes a build context directory.
+func buildContext(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Acceptance 2 and 3: the two-stage build, its history, a failing RUN,
+// the cache, then push / rmi / pull, save | load and commit.
+func TestImagesBuildPushSaveCommit(t *testing.T) {
+	t.Setenv("DOCKER_BUILDKIT", "0")
+	host := start(t)
+	dir := buildContext(t, map[string]string{
+		"Dockerfile": twoStage, "local.txt": "from the context\n", "ignored.txt": "secret\n", ".dockerignore": "ignored.txt\n",
+	})
+	out := harness.MustDocker(t, host, "build", "--build-arg", "MSG=hi", "-t", "t", "-t", "t:2", "--label", "acceptance=2", dir)
+	for _, want := range []string{"Step 1/12 : ARG BASE=" + img, "Step 5/12 : RUN mkdir", " ---> Running in ",
+		"Successfully built ", "Successfully tagged t:latest", "Successfully tagged t:2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("build output lacks %q:\n%s", want, out)
+		}
+	}
+	if got, want := harness.MustDocker(t, host, "run", "--rm", "t"), "hi\nbuilt\nfrom the context\n/opt\n"; got != want {
+		t.Errorf("docker run t = %q, want %q", got, want)
+	}
+	if got := harness.MustDocker(t, host, "run", "--rm", "--entrypoint", "ls", "t", "/opt"); strings.Contains(got, "ignored.txt") {
+		t.Errorf(".dockerignore'd file was copied: %q", got)
+	}
+	cfg := harness.MustDocker(t, host, "inspect", "--format", "{{.Config.User}} {{.Config.WorkingDir}} {{index .Config.Labels \"acceptance\"}}", "t")
+	if cfg != "nobody /opt 2\n" {
+		t.Errorf("inspect t = %q", cfg)
+	}
+	hist := harness.MustDocker(t, host, "history", "--no-trunc", "--format", "{{.CreatedBy}}", "t")
+	for _, want := range []string{"ENTRYPOINT", "WORKDIR /opt", "USER nobody", "COPY file:", "COPY dir:", "LABEL acceptance=2"} {
+		if !strings.Contains(hist, want) {
+			t.Errorf("docker history t lacks %q:\n%s", want, hist)
+		}
+	}
+	again := harness.MustDocker(t, host, "build", "--build-arg", "MSG=hi", "-t", "t", "--label", "acceptance=2", dir)
+	if n := strings.Count(again, "Using cache"); n != 9 {
+		t.Errorf("rebuild used the cache %d times, want 9:\n%s", n, again)
+	}
+
+	fail := buildContext(t, map[string]string{"Dockerfile": "FROM " + img + "\nRUN echo about to fail; exit 7\n"})
+	r := harness.Docker(t, host, nil, "build", fail)
+	if r.ExitCode != 7 || !strings.Contains(r.Stderr, "The command '/bin/sh -c echo about to fail; exit 7' returned a non-zero code: 7") ||
+		!strings.Contains(r.Stdout, "about to fail") {
+		t.Errorf("failing RUN: exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+
+	// Push, remove, pull back: the same digest.
+	reg := startRegistry(t)
+	remoteRef := reg + "/t:1"
+	harness.MustDocker(t, host, "tag", "t", remoteRef)
+	push := harness.MustDocker(t, host, "push", remoteRef)
+	m := regexp.MustCompile(`digest: (sha256:[0-9a-f]{64})`).FindStringSubmatch(push)
+	if m == nil {
+		t.Fatalf("docker push printed no digest:\n%s", push)
+	}
+	harness.MustDocker(t, host, "rmi", remoteRef)
+	harness.MustDocker(t, host, "pull", remoteRef)
+	digests := harness.MustDocker(t, host, "inspect", "--format", "{{join .RepoDigests \" \"}}", remoteRef)
+	if !strings.Contains(digests, reg+"/t@"+m[1]) {
+		t.Errorf("pulled back digests %q, pushed %s", digests, m[1])
+	}
+
+	// save | load round trip keeps the image ID.
+	id := harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", "t")
+	archive := filepath.Join(t.TempDir(), "t.tar")
+	harness.MustDocker(t, host, "save", "-o", archive, "t")
+	harness.MustDocker(t, host, "rmi", "t", "t:2", remoteRef)
+	harness.MustDocker(t, host, "load", "-i", archive)
+	if got := harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", "t"); got != id {
+		t.Errorf("loaded image ID %q, saved %q", got, id)
+	}
+
+	// commit captures a file written in a running container.
+	harness.MustDocker(t, host, "run", "-d", "--name", "committer", img, "sh", "-c", "echo committed > /tmp/f; sleep 60")
+	waitFor(t, func() bool { return harness.Docker(t, host, nil, "exec", "committer", "cat", "/tmp/f").ExitCode == 0 }, "/tmp/f in committer")
+	harness.MustDocker(t, host, "commit", "committer", "snap:1")
+	if got := harness.MustDocker(t, host, "run", "--rm", "snap:1", "cat", "/tmp/f"); got != "committed\n" {
+		t.Errorf("committed file = %q", got)
+	}
+	harness.MustDocker(t, host, "rm", "-f", "committer")
+}
