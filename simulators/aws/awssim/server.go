@@ -3,8 +3,12 @@ package awssim
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/serve"
 	"github.com/sockerless/sockerless/simulators/core/state"
@@ -18,6 +22,8 @@ type Server struct {
 	json  map[string]awsproto.JSONService // X-Amz-Target prefix -> service
 	rest  map[string]restHandler          // signing name -> REST service
 	logs  *logs.Service
+	ecs   *ecs.Service
+	tmp   string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
 }
@@ -39,6 +45,14 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addJSON(s.logs.JSON())
+	scratch, err := s.scratchDir("ecs-tasks")
+	if err != nil {
+		return nil, err
+	}
+	if s.ecs, err = ecs.New(opts.Account, store, s.logs, scratch); err != nil {
+		return nil, err
+	}
+	s.addJSON(s.ecs.JSON())
 	return s, nil
 }
 
@@ -54,5 +68,27 @@ func (s *Server) Handler() http.Handler {
 
 // Close stops every workload the server runs and waits for them.
 func (s *Server) Close() error {
-	return nil
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := s.ecs.Close(ctx, 2*time.Second)
+	if s.tmp != "" {
+		os.RemoveAll(s.tmp)
+	}
+	return err
+}
+
+// scratchDir returns a directory for workloads' files: under DataDir when
+// set, else under a temporary directory that Close removes.
+func (s *Server) scratchDir(name string) (string, error) {
+	if s.store.Persistent() {
+		return s.store.Dir(name)
+	}
+	if s.tmp == "" {
+		d, err := os.MkdirTemp("", "sockerless-sim-aws-")
+		if err != nil {
+			return "", err
+		}
+		s.tmp = d
+	}
+	return filepath.Join(s.tmp, name), nil
 }

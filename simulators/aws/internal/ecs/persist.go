@@ -1,0 +1,120 @@
+package ecs
+
+import (
+	"encoding/json"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
+	"github.com/sockerless/sockerless/simulators/core/state"
+)
+
+const (
+	kindClusters = "ecs/clusters"
+	kindTaskDefs = "ecs/taskdefs"
+	kindTasks    = "ecs/tasks"
+)
+
+type clusterRecord struct {
+	Region  string    `json:"region"`
+	Created time.Time `json:"created"`
+	*cluster
+}
+
+type taskRecord struct {
+	Region string `json:"region"`
+	Task   *task  `json:"task"`
+	// PGIDs are the process groups of the task's running containers, so
+	// that a simulator restarted after a crash can end the orphans.
+	PGIDs []int `json:"pgids,omitempty"`
+}
+
+// New returns the ECS service for account. Task output goes to logsSvc;
+// scratch is the parent of the tasks' working directories.
+func New(account string, store *state.Store, logsSvc *logs.Service, scratch string) (*Service, error) {
+	s := &Service{account: account, store: store, logs: logsSvc, now: time.Now, scratch: scratch,
+		clusters: map[string]*cluster{}, families: map[string][]*taskDef{}, tasks: map[string]*task{}}
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return nil, err
+	}
+	return s, s.load()
+}
+
+// saveTask persists t; s.mu is held. A failed write is logged by nobody:
+// the in-memory task stays authoritative until the next change rewrites it.
+func (s *Service) saveTask(t *task) {
+	r := taskRecord{Region: t.Region, Task: t}
+	for _, c := range t.Containers {
+		if c.proc != nil && t.LastStatus != "STOPPED" {
+			r.PGIDs = append(r.PGIDs, c.proc.PID())
+		}
+	}
+	_ = s.store.Put(kindTasks, t.TaskArn, r)
+}
+
+func (s *Service) load() error {
+	err := s.store.Load(kindClusters, func(_ string, b []byte) error {
+		r := clusterRecord{cluster: &cluster{}}
+		if err := json.Unmarshal(b, &r); err != nil {
+			return err
+		}
+		r.cluster.Region, r.cluster.Created = r.Region, r.Created
+		s.clusters[r.Arn] = r.cluster
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = s.store.Load(kindTaskDefs, func(_ string, b []byte) error {
+		td := &taskDef{}
+		if err := json.Unmarshal(b, td); err != nil {
+			return err
+		}
+		raw, _ := json.Marshal(td.Raw)
+		if err := json.Unmarshal(raw, &td.parsed); err != nil {
+			return err
+		}
+		key := td.Region + "/" + td.Family
+		list := s.families[key]
+		for len(list) < td.Revision {
+			list = append(list, nil)
+		}
+		list[td.Revision-1] = td
+		s.families[key] = list
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.store.Load(kindTasks, func(_ string, b []byte) error {
+		var r taskRecord
+		if err := json.Unmarshal(b, &r); err != nil || r.Task == nil {
+			return err
+		}
+		t := r.Task
+		t.Region, t.done, t.stopReq = r.Region, make(chan struct{}), make(chan struct{})
+		close(t.done)
+		close(t.stopReq)
+		if t.LastStatus != "STOPPED" {
+			// The simulator died under the task: its processes are
+			// orphans nobody watches. End them and record why.
+			for _, pgid := range r.PGIDs {
+				_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			}
+			now := stamp(s.now())
+			t.DesiredStatus, t.LastStatus, t.StopCode = "STOPPED", "STOPPED", "TerminationNotice"
+			t.StoppedReason = "Task stopped because the simulator restarted while it ran"
+			t.StoppingAt, t.ExecutionStoppedAt, t.StoppedAt = now, now, now
+			for _, c := range t.Containers {
+				c.LastStatus = "STOPPED"
+			}
+			for i := range t.Attachments {
+				t.Attachments[i].Status = "DELETED"
+			}
+			s.saveTask(t)
+		}
+		s.tasks[t.TaskArn] = t
+		return nil
+	})
+}

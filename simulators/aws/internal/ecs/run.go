@@ -1,0 +1,244 @@
+package ecs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sockerless/sockerless/simulators/core/process"
+)
+
+// defaultStopTimeout is ECS's grace between SIGTERM and SIGKILL.
+const defaultStopTimeout = 30 * time.Second
+
+// runLifecycle drives t from PROVISIONING to STOPPED: it attaches the ENI,
+// checks the log configuration, starts every container's process, waits
+// for an essential container to exit or for StopTask, stops the rest and
+// releases the network. Each step happens when its work is done; there are
+// no artificial delays.
+func (s *Service) runLifecycle(t *task) {
+	defer s.wg.Done()
+	defer close(t.done)
+
+	s.mu.Lock()
+	s.attachENI(t)
+	t.set("PENDING")
+	t.PullStartedAt = stamp(s.now())
+	s.saveTask(t)
+	s.mu.Unlock()
+
+	shippers, err := s.prepareLogs(t)
+	if err != nil {
+		s.finish(t, "TaskFailedToStart", err.Error(), shippers)
+		return
+	}
+	dir, err := s.taskDir(t)
+	if err != nil {
+		s.finish(t, "TaskFailedToStart", "ResourceInitializationError: "+err.Error(), shippers)
+		return
+	}
+	s.mu.Lock()
+	t.PullStoppedAt = stamp(s.now())
+	s.mu.Unlock()
+
+	exits := make(chan int, len(t.Containers))
+	for i, c := range t.Containers {
+		s.mu.Lock()
+		stopped := t.DesiredStatus == "STOPPED"
+		s.mu.Unlock()
+		if stopped { // StopTask came before every container started
+			break
+		}
+		if err := s.startContainer(t, c, dir, shippers[i]); err != nil {
+			s.mu.Lock()
+			c.LastStatus, c.Reason = "STOPPED", "CannotStartContainerError: "+err.Error()
+			s.mu.Unlock()
+			s.stopAll(t, time.Second)
+			s.finish(t, "TaskFailedToStart", "CannotStartContainerError: Error response from daemon: failed to create shim task: "+err.Error(), shippers)
+			return
+		}
+		if c.proc != nil {
+			go func(i int, p *process.Process) { <-p.Done(); exits <- i }(i, c.proc)
+		}
+	}
+	s.mu.Lock()
+	now := s.now()
+	if t.DesiredStatus != "STOPPED" {
+		t.set("RUNNING")
+	}
+	t.StartedAt, t.ConnectivityAt, t.Connectivity = stamp(now), stamp(now), "CONNECTED"
+	s.saveTask(t)
+	s.mu.Unlock()
+
+	s.await(t, exits)
+	s.finish(t, "", "", shippers)
+}
+
+// await waits until every container has stopped: an essential container's
+// exit stops the task; StopTask stops every container.
+func (s *Service) await(t *task, exits chan int) {
+	running := 0
+	for _, c := range t.Containers {
+		if c.proc != nil {
+			running++
+		}
+	}
+	stopReq := t.stopReq
+	for running > 0 || stopReq != nil {
+		select {
+		case i := <-exits:
+			running--
+			c := t.Containers[i]
+			code := c.proc.ExitCode()
+			s.mu.Lock()
+			c.LastStatus, c.ExitCode = "STOPPED", &code
+			t.Version++
+			if c.def.essential() && t.DesiredStatus != "STOPPED" {
+				t.DesiredStatus, t.StopCode = "STOPPED", "EssentialContainerExited"
+				t.StoppedReason = "Essential container in task exited"
+				t.StoppingAt = stamp(s.now())
+				close(t.stopReq)
+			}
+			s.saveTask(t)
+			s.mu.Unlock()
+		case <-stopReq:
+			stopReq = nil
+			go s.stopAll(t, 0)
+		}
+	}
+}
+
+// stopAll stops every container still running, each with its own
+// stopTimeout (grace, when not zero, caps it). Containers without a
+// process stop at once.
+func (s *Service) stopAll(t *task, grace time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range t.Containers {
+		if c.proc == nil {
+			c.LastStatus = "STOPPED"
+			continue
+		}
+		timeout := defaultStopTimeout
+		if c.def.StopTimeout != nil {
+			timeout = time.Duration(*c.def.StopTimeout) * time.Second
+		}
+		if grace > 0 {
+			timeout = min(timeout, grace)
+		}
+		go c.proc.Stop(timeout)
+	}
+}
+
+// finish walks t through DEPROVISIONING to STOPPED. stopCode and reason,
+// when set, explain a task that failed before it ran.
+func (s *Service) finish(t *task, stopCode, reason string, shippers []*shipper) {
+	for _, sh := range shippers {
+		if sh != nil {
+			sh.close()
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if stopCode != "" {
+		t.DesiredStatus, t.StopCode, t.StoppedReason = "STOPPED", stopCode, reason
+		t.StoppingAt = stamp(now)
+	}
+	for _, c := range t.Containers {
+		c.LastStatus = "STOPPED"
+	}
+	t.set("DEPROVISIONING")
+	t.ExecutionStoppedAt = stamp(now)
+	for i := range t.Attachments {
+		t.Attachments[i].Status = "DELETED"
+	}
+	t.set("STOPPED")
+	t.StoppedAt = stamp(s.now())
+	s.saveTask(t)
+}
+
+// attachENI gives an awsvpc task its elastic network interface and a
+// private IP from 10.0.0.0/16; s.mu is held.
+func (s *Service) attachENI(t *task) {
+	if len(t.Attachments) == 0 {
+		return
+	}
+	s.nextIP++
+	n := s.nextIP
+	ip := fmt.Sprintf("10.0.%d.%d", (n/254)%256, n%254+1)
+	eni := "eni-" + randomHex(9)[:17]
+	mac := "02:" + strings.Join([]string{randomHex(1), randomHex(1), randomHex(1), randomHex(1), randomHex(1)}, ":")
+	a := &t.Attachments[0]
+	a.Status = "ATTACHED"
+	a.Details = append(a.Details,
+		KeyValue{Name: "networkInterfaceId", Value: eni},
+		KeyValue{Name: "macAddress", Value: mac},
+		KeyValue{Name: "privateDnsName", Value: "ip-" + strings.ReplaceAll(ip, ".", "-") + ".ec2.internal"},
+		KeyValue{Name: "privateIPv4Address", Value: ip})
+	for _, c := range t.Containers {
+		c.NetworkInterfaces = []networkInterface{{AttachmentID: a.ID, PrivateIpv4Address: ip}}
+	}
+}
+
+func (t *task) privateIP() string {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			if d.Name == "privateIPv4Address" {
+				return d.Value
+			}
+		}
+	}
+	return "127.0.0.1"
+}
+
+func (t *task) id() string { return t.TaskArn[strings.LastIndex(t.TaskArn, "/")+1:] }
+
+// taskDir makes the task's scratch directory, the root its containers'
+// working directories are resolved under.
+func (s *Service) taskDir(t *task) (string, error) {
+	dir := filepath.Join(s.scratch, t.id())
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// startContainer starts c's process: entryPoint followed by command, run
+// directly (no shell), in <task dir>/<container>/<workingDirectory>, with
+// the host's PATH, ECS's variables and the container's environment. A
+// container with neither entryPoint nor command has nothing the process
+// runtime can run; it stays RUNNING until the task stops.
+func (s *Service) startContainer(t *task, c *container, dir string, sh *shipper) error {
+	argv := append(append([]string{}, c.def.EntryPoint...), c.def.Command...)
+	wd := filepath.Join(dir, c.Name, filepath.Clean("/"+c.def.WorkingDirectory))
+	if err := os.MkdirAll(wd, 0o755); err != nil {
+		return err
+	}
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + wd,
+		"HOSTNAME=ip-" + strings.ReplaceAll(t.privateIP(), ".", "-"),
+		"AWS_REGION=" + t.Region,
+		"AWS_DEFAULT_REGION=" + t.Region,
+		"AWS_EXECUTION_ENV=AWS_ECS_" + t.LaunchType,
+	}
+	for _, kv := range c.def.Environment {
+		env = append(env, kv.Name+"="+kv.Value)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.LastStatus, c.RuntimeID = "RUNNING", t.id()+"-"+randomHex(4)
+	if len(argv) == 0 {
+		return nil
+	}
+	spec := process.Spec{Argv: argv, Env: env, Dir: wd}
+	if sh != nil {
+		spec.Stdout, spec.Stderr = sh.writer(), sh.writer()
+	}
+	p, err := process.Start(spec)
+	if err != nil {
+		return err
+	}
+	c.proc = p
+	return nil
+}
