@@ -55,7 +55,7 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 	}
 	if e.nets != nil {
 		if err := e.nets.Validate(string(hc.NetworkMode)); err != nil {
-			return container.CreateResponse{}, err
+			return container.CreateResponse{}, createNotFound(err)
 		}
 	}
 	id := newID()
@@ -142,7 +142,7 @@ func (e *Engine) prepare(ctx context.Context, c *Container, nc *network.Networki
 	defer func() {
 		if err != nil {
 			if e.nets != nil {
-				e.nets.Release(r.ID)
+				e.nets.Release(context.WithoutCancel(ctx), r.ID)
 			}
 			if e.vols != nil {
 				_ = e.vols.Release(context.WithoutCancel(ctx), r.ID, true)

@@ -44,7 +44,7 @@ type Networks interface {
 	Disconnect(ctx context.Context, id, ref string) (string, error)
 	Restore(id, name string, eps map[string]*network.EndpointSettings)
 	Rename(id, name string)
-	Release(id string)
+	Release(ctx context.Context, id string)
 	// Neighbours are the containers sharing a user-defined network with
 	// id, whose names it resolves.
 	Neighbours(id string) []string

@@ -253,7 +253,7 @@ func (e *Engine) volumesFrom(spec string) ([]Mount, error) {
 	}
 	src, err := e.get(ref)
 	if err != nil {
-		return nil, err
+		return nil, createNotFound(err) // dockerd answers 400
 	}
 	src.mu.Lock()
 	defer src.mu.Unlock()

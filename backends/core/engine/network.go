@@ -28,9 +28,13 @@ func (e *Engine) attachNetworks(ctx context.Context, r *Record, nc *network.Netw
 	if nc != nil {
 		cfgs = nc.EndpointsConfig
 	}
-	name, ep, err := e.nets.Connect(ctx, r.ID, r.Name[1:], mode, cfgs[mode])
+	primary := cfgs[mode]
+	if primary == nil {
+		primary = cfgs[string(r.HostConfig.NetworkMode)]
+	}
+	name, ep, err := e.nets.Connect(ctx, r.ID, r.Name[1:], mode, primary)
 	if err != nil {
-		return err
+		return createNotFound(err)
 	}
 	r.Networks[name] = ep
 	for ref, cfg := range cfgs {
@@ -45,7 +49,7 @@ func (e *Engine) attachNetworks(ctx context.Context, r *Record, nc *network.Netw
 		}
 		n, ep, err := e.nets.Connect(ctx, r.ID, r.Name[1:], ref, cfg)
 		if err != nil {
-			return err
+			return createNotFound(err)
 		}
 		r.Networks[n] = ep
 	}
@@ -151,6 +155,17 @@ func (e *Engine) ForgetNetwork(ctx context.Context, networkID, ref string) {
 	}
 	c.mu.Unlock()
 	e.refreshHosts(ctx, c.rec.ID)
+}
+
+// createNotFound turns a missing network or container named by a create
+// request into a 400 with the same message: a 404 from create makes the
+// docker CLI pull the image. (dockerd accepts the create and fails the
+// start with the 404; the client sees the same text.)
+func createNotFound(err error) error {
+	if errdefs.IsNotFound(err) {
+		return errdefs.ErrInvalidArgument.WithMessage(err.Error())
+	}
+	return err
 }
 
 func isUnsupported(err error) bool { return errors.Is(err, driver.ErrUnsupported) }

@@ -125,7 +125,7 @@ func (e *Engine) finishRemove(ctx context.Context, c *Container) error {
 	var neighbours []string
 	if e.nets != nil {
 		neighbours = e.neighbours(id)
-		e.nets.Release(id)
+		e.nets.Release(ctx, id)
 	}
 	e.untrackHosts(id)
 	if e.vols != nil {

@@ -210,12 +210,20 @@ func (m *Manager) Rename(id, name string) {
 	}
 }
 
-// Release frees the addresses and endpoints of container id.
-func (m *Manager) Release(id string) {
+// Release frees the addresses and endpoints of container id (removed),
+// with a disconnect event for each, as dockerd.
+func (m *Manager) Release(ctx context.Context, id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for netID := range m.attached {
+	for netID, byID := range m.attached {
+		if _, ok := byID[id]; !ok {
+			continue
+		}
 		m.detach(netID, id)
+		if n := m.nets[netID]; n != nil {
+			m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionDisconnect,
+				Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
+		}
 	}
 }
 

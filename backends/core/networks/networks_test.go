@@ -29,7 +29,7 @@ func TestIPAMAndPersistence(t *testing.T) {
 	if b["bridge"].IPAddress.String() != "172.17.0.3" || b["bridge"].MacAddress.String() != "02:42:ac:11:00:03" {
 		t.Fatalf("second %+v", b["bridge"])
 	}
-	m.Release("c1")
+	m.Release(ctx, "c1")
 	c, _ := m.Attach(ctx, "c3", "three", "default", nil)
 	if c["bridge"].IPAddress.String() != "172.17.0.2" {
 		t.Fatalf("reuse %+v", c["bridge"])
