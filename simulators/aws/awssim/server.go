@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/ecr"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/serve"
@@ -23,6 +24,7 @@ type Server struct {
 	rest  map[string]restHandler          // signing name -> REST service
 	logs  *logs.Service
 	ecs   *ecs.Service
+	ecr   *ecr.Service
 	tmp   string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
@@ -53,6 +55,17 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addJSON(s.ecs.JSON())
+	blobs := ""
+	if store.Persistent() {
+		if blobs, err = store.Dir("ecr-blobs"); err != nil {
+			return nil, err
+		}
+	}
+	if s.ecr, err = ecr.New(opts.Account, opts.RegistryHost, store, blobs, opts.StrictAuth); err != nil {
+		return nil, err
+	}
+	s.addJSON(s.ecr.JSON())
+	s.registry = s.ecr.Registry()
 	return s, nil
 }
 

@@ -11,11 +11,14 @@ import (
 // aimed at it.
 func start(t *testing.T, opts Options) (*Server, aws.Config, string) {
 	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	opts.RegistryHost = srv.Listener.Addr().String()
 	sim, err := New(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sim.Handler())
+	srv.Config.Handler = sim.Handler()
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		sim.Close()
