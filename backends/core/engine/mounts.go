@@ -240,7 +240,15 @@ func tmpfsMount(dir, dst, opts string) (Mount, error) {
 			m.ReadOnly = true
 		}
 	}
-	m.Source = filepath.Join(dir, "tmpfs", strings.ReplaceAll(strings.Trim(path.Clean(dst), "/"), "/", "_"))
+	if !path.IsAbs(dst) {
+		return Mount{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid mount config for type \"tmpfs\": invalid mount path: '%s' mount path must be absolute", dst))
+	}
+	// One directory per destination, never outside dir/tmpfs.
+	name := strings.ReplaceAll(strings.Trim(path.Clean(dst), "/"), "/", "_")
+	if name == "" {
+		name = "_root"
+	}
+	m.Source = filepath.Join(dir, "tmpfs", name)
 	return m, nil
 }
 
