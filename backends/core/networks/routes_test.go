@@ -33,7 +33,9 @@ func (f *fakeContainers) DisconnectNetwork(ctx context.Context, net, id string, 
 	return err
 }
 
-func (f *fakeContainers) ForgetNetwork(ctx context.Context, netID, id string) { f.forgot = append(f.forgot, id) }
+func (f *fakeContainers) ForgetNetwork(ctx context.Context, netID, id string) {
+	f.forgot = append(f.forgot, id)
+}
 
 func (f *fakeContainers) IsRunning(id string) bool { return f.running[id] }
 
