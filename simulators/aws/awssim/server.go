@@ -10,6 +10,7 @@ import (
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecr"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
+	"github.com/sockerless/sockerless/simulators/aws/internal/lambda"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/serve"
 	"github.com/sockerless/sockerless/simulators/core/state"
@@ -18,14 +19,15 @@ import (
 // Server is one simulated AWS account. Its state belongs to it alone, so
 // two servers in one test share nothing.
 type Server struct {
-	opts  Options
-	store *state.Store
-	json  map[string]awsproto.JSONService // X-Amz-Target prefix -> service
-	rest  map[string]restHandler          // signing name -> REST service
-	logs  *logs.Service
-	ecs   *ecs.Service
-	ecr   *ecr.Service
-	tmp   string // scratch root when there is no DataDir
+	opts   Options
+	store  *state.Store
+	json   map[string]awsproto.JSONService // X-Amz-Target prefix -> service
+	rest   map[string]restHandler          // signing name -> REST service
+	logs   *logs.Service
+	ecs    *ecs.Service
+	ecr    *ecr.Service
+	lambda *lambda.Service
+	tmp    string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
 }
@@ -66,10 +68,34 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s.addJSON(s.ecr.JSON())
 	s.registry = s.ecr.Registry()
+	fnDir, err := s.scratchDir("lambda-code")
+	if err != nil {
+		return nil, err
+	}
+	if s.lambda, err = lambda.New(opts.Account, store, s.logs, fnDir); err != nil {
+		return nil, err
+	}
+	s.addREST("lambda", s.lambda.Handler(bodyFrom))
 	return s, nil
 }
 
 func (s *Server) addJSON(svc awsproto.JSONService) { s.json[svc.Prefix] = svc }
+
+type bodyKey struct{}
+
+// bodyFrom returns the request body the router already read.
+func bodyFrom(r *http.Request) []byte {
+	b, _ := r.Context().Value(bodyKey{}).([]byte)
+	return b
+}
+
+// addREST routes requests signed for service (the credential scope's
+// name) to h.
+func (s *Server) addREST(service string, h http.Handler) {
+	s.rest[service] = func(w http.ResponseWriter, r *http.Request, body []byte) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyKey{}, body)))
+	}
+}
 
 // Handler returns the simulator's HTTP handler: every service on one
 // endpoint, as LocalStack and moto serve them.
@@ -84,6 +110,7 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := s.ecs.Close(ctx, 2*time.Second)
+	s.lambda.Close()
 	if s.tmp != "" {
 		os.RemoveAll(s.tmp)
 	}

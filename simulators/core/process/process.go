@@ -36,6 +36,7 @@ type Process struct {
 
 	mu       sync.Mutex
 	exitCode int
+	maxRSS   int64
 	stopped  bool
 }
 
@@ -78,6 +79,9 @@ func (p *Process) wait() {
 	}
 	p.mu.Lock()
 	p.exitCode = code
+	if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		p.maxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+	}
 	p.mu.Unlock()
 	close(p.done)
 }
@@ -93,6 +97,14 @@ func (p *Process) ExitCode() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.exitCode
+}
+
+// MaxRSS returns the peak resident set size in bytes of the process (its
+// largest child included, as getrusage reports); valid once Done is closed.
+func (p *Process) MaxRSS() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maxRSS
 }
 
 // Stop sends SIGTERM to the process group and SIGKILL after grace if it

@@ -44,6 +44,9 @@ func TestExitCodesAndOutput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p, lines := run(t, Spec{Argv: tc.argv, Env: append([]string{"PATH=/usr/bin:/bin"}, tc.env...)})
+			if p.MaxRSS() <= 0 {
+				t.Errorf("MaxRSS = %d", p.MaxRSS())
+			}
 			if p.ExitCode() != tc.code {
 				t.Errorf("exit code = %d, want %d", p.ExitCode(), tc.code)
 			}
