@@ -35,7 +35,7 @@ type fixture struct {
 	cli    *client.Client
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := t.Context()
@@ -92,7 +92,7 @@ func contextTar(t testing.TB, files map[string]string) []byte {
 }
 
 // build runs a build and returns its stream text and in-band error.
-func (f *fixture) build(t *testing.T, files map[string]string, opts client.ImageBuildOptions) (string, *jsonstream.Error, error) {
+func (f *fixture) build(t testing.TB, files map[string]string, opts client.ImageBuildOptions) (string, *jsonstream.Error, error) {
 	t.Helper()
 	opts.Context = bytes.NewReader(contextTar(t, files))
 	res, err := f.cli.ImageBuild(t.Context(), opts.Context, opts)
@@ -116,7 +116,7 @@ func (f *fixture) build(t *testing.T, files map[string]string, opts client.Image
 	}
 }
 
-func (f *fixture) image(t *testing.T, ref string) imagestore.Image {
+func (f *fixture) image(t testing.TB, ref string) imagestore.Image {
 	t.Helper()
 	img, err := f.images.Resolve(context.WithoutCancel(t.Context()), ref)
 	if err != nil {
