@@ -3,6 +3,7 @@ package sandbox
 import (
 	"sync"
 	"syscall"
+	"time"
 )
 
 // pageSize is the granularity of the host mappings.
@@ -15,13 +16,19 @@ const maxPooled = 8
 // returned to the kernel (and reads back as zeros).
 const keepResident = 8 << 20
 
+// idleTrim is how long a pooled memory may stay unused before it is
+// unmapped: long enough to serve a burst of short commands (a CI script,
+// a benchmark), short enough that an idle backend holds none.
+const idleTrim = 2 * time.Second
+
 // memoryPool recycles the mappings of ended instances. A fresh mapping
 // costs a page fault per page touched, which dominates an applet's start
 // on virtual machines; a recycled one costs clearing the bytes its last
-// user touched.
+// user touched. Mappings unused for [idleTrim] are given back.
 type memoryPool struct {
-	mu   sync.Mutex
-	idle []*mapping
+	mu    sync.Mutex
+	idle  []*mapping
+	timer *time.Timer // runs trim while idle is not empty
 }
 
 // mapping is a reserved address range with its first rw bytes mapped
@@ -29,6 +36,7 @@ type memoryPool struct {
 type mapping struct {
 	buf       []byte // len == cap == reserved size
 	rw, dirty uint64
+	since     time.Time // when it went idle
 }
 
 func (pool *memoryPool) get(maxBytes uint64) *mapping {
@@ -61,10 +69,39 @@ func (pool *memoryPool) put(m *mapping) {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	if len(pool.idle) < maxPooled {
+		m.since = time.Now()
 		pool.idle = append(pool.idle, m)
+		if pool.timer == nil {
+			pool.timer = time.AfterFunc(idleTrim, pool.trim)
+		}
 		return
 	}
 	syscall.Munmap(m.buf)
+}
+
+// trim unmaps the memories idle for [idleTrim] and comes back while
+// some are left.
+func (pool *memoryPool) trim() {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if pool.timer == nil { // closed
+		return
+	}
+	kept := pool.idle[:0]
+	for _, m := range pool.idle {
+		if time.Since(m.since) < idleTrim {
+			kept = append(kept, m)
+			continue
+		}
+		syscall.Munmap(m.buf)
+	}
+	clear(pool.idle[len(kept):])
+	pool.idle = kept
+	if len(kept) == 0 {
+		pool.timer = nil
+		return
+	}
+	pool.timer.Reset(idleTrim)
 }
 
 // close unmaps the idle memories.
@@ -75,6 +112,10 @@ func (pool *memoryPool) close() {
 		syscall.Munmap(m.buf)
 	}
 	pool.idle = nil
+	if pool.timer != nil {
+		pool.timer.Stop()
+		pool.timer = nil
+	}
 }
 
 // newLinearMemory returns a wasm memory in a reserved mapping: growing

@@ -19,6 +19,12 @@ import (
 )
 
 func main() {
+	// The backend's heap is mostly small, long-lived records; collecting
+	// at +50% instead of +100% keeps its RSS with a thousand exited
+	// containers under 100 MB for a GC cost of a few ms. GOGC overrides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
