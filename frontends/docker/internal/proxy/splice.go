@@ -22,6 +22,12 @@ import (
 // upgradeGrace is how long the stream after a 101 head waits; see splice.
 const upgradeGrace = 10 * time.Millisecond
 
+// readsBufferedHead reports whether the client is one known to keep the
+// bytes that arrive with the head (the docker CLI), which needs no grace.
+func readsBufferedHead(r *http.Request) bool {
+	return strings.HasPrefix(r.UserAgent(), "Docker-Client/")
+}
+
 func (p *Proxy) splice(w http.ResponseWriter, r *http.Request, resp *http.Response, bconn net.Conn, br *bufio.Reader) {
 	log := zerolog.Ctx(r.Context())
 	// The frontend's own headers were set on w by the middleware.
@@ -61,7 +67,7 @@ func (p *Proxy) splice(w http.ResponseWriter, r *http.Request, resp *http.Respon
 		log.Debug().Err(err).Int("status", 499).Msg("client went away")
 		return
 	}
-	if resp.StatusCode == http.StatusSwitchingProtocols {
+	if resp.StatusCode == http.StatusSwitchingProtocols && !readsBufferedHead(r) {
 		// Clients that parse the answer with a buffered HTTP reader and
 		// then read the raw socket (docker-py's exec_run, attach_socket)
 		// lose whatever arrived with the head. dockerd never sends both in
