@@ -43,7 +43,7 @@ func TestLambdaImageInvoke(t *testing.T) {
 		ImageConfig: &lambdatypes.ImageConfig{EntryPoint: []string{"sh", "-c"},
 			Command: []string{`read ev; echo "handling $ev" >&2; echo "{\"answer\": $((6*7)), \"from\": \"$AWS_LAMBDA_FUNCTION_NAME\"}"`}},
 		Timeout: aws.Int32(5), MemorySize: aws.Int32(256),
-		Tags:    map[string]string{"team": "ci"},
+		Tags: map[string]string{"team": "ci"},
 	})
 	if err != nil {
 		t.Fatal(err)

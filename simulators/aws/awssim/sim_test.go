@@ -1,6 +1,8 @@
 package awssim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http/httptest"
 	"testing"
 
@@ -26,4 +28,9 @@ func start(t *testing.T, opts Options) (*Server, aws.Config, string) {
 	cfg := Config(srv.URL, "us-east-1")
 	cfg.HTTPClient = srv.Client()
 	return sim, cfg, srv.URL
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
