@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -213,4 +214,62 @@ func hostsHas(hosts, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestComposePerformance times `docker compose up -d` of the acceptance
+// project until every service is settled (db healthy, web running, the
+// job exited) on Sockerless and on dockerd in the same run, alternating
+// three rounds each, and logs the medians for docs/PERFORMANCE.md. It
+// runs when SOCKERLESS_DIFFERENTIAL is set, as the other tests that start
+// a dockerd.
+func TestComposePerformance(t *testing.T) {
+	if os.Getenv(harness.DifferentialEnv) == "" {
+		t.Skip("set " + harness.DifferentialEnv + "=1 to compare with dockerd")
+	}
+	sl := start(t)
+	dd := harness.StartDockerd(t)
+	harness.ImportBusybox(t, dd.Host, img)
+	engines := []struct {
+		name, host string
+		times      []time.Duration
+	}{{"sockerless", sl, nil}, {"dockerd", dd.Host, nil}}
+	const rounds = 3
+	for round := range rounds {
+		for i := range engines {
+			e := &engines[i]
+			p := newProject(t, e.host, "perf")
+			t0 := time.Now()
+			p.must("up", "-d")
+			waitSettled(t, e.host, "perf")
+			e.times = append(e.times, time.Since(t0))
+			p.must("down", "-v", "-t", "1")
+			t.Logf("round %d %s: %v", round, e.name, e.times[len(e.times)-1])
+		}
+	}
+	for _, e := range engines {
+		slices.Sort(e.times)
+		t.Logf("compose up -d to healthy, %s: median %v (min %v, max %v)", e.name, e.times[rounds/2], e.times[0], e.times[rounds-1])
+	}
+}
+
+// waitSettled waits until project's db is healthy, web runs and the job
+// has exited.
+func waitSettled(t *testing.T, host, project string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		out := harness.MustDocker(t, host, "ps", "-a", "--filter", "label=com.docker.compose.project="+project,
+			"--format", "{{.Label \"com.docker.compose.service\"}}={{.State}}/{{.Status}}")
+		st := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if k, v, ok := strings.Cut(l, "="); ok {
+				st[k] = v
+			}
+		}
+		if strings.Contains(st["db"], "(healthy)") && strings.HasPrefix(st["web"], "running") && strings.HasPrefix(st["job"], "exited") {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("project %s did not settle", project)
 }
