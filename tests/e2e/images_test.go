@@ -4,14 +4,20 @@ import (
 	"archive/tar"
 	"bytes"
 	"io"
+	"io/fs"
 	"log"
+	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -37,6 +43,40 @@ func startRegistry(t *testing.T) string {
 	return strings.TrimPrefix(srv.URL, "http://")
 }
 
+// slowBlobs serves blob downloads at about 3 MB/s and counts the bytes
+// sent, so that a test can kill a daemon in the middle of a pull.
+type slowBlobs struct {
+	h    http.Handler
+	sent atomic.Int64
+}
+
+func (s *slowBlobs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/") {
+		w = &slowWriter{ResponseWriter: w, sent: &s.sent}
+	}
+	s.h.ServeHTTP(w, r)
+}
+
+type slowWriter struct {
+	http.ResponseWriter
+	sent *atomic.Int64
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		n, err := w.ResponseWriter.Write(p[:min(len(p), 32<<10)])
+		written += n
+		w.sent.Add(int64(n))
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+		time.Sleep(10 * time.Millisecond)
+	}
+	return written, nil
+}
+
 // tarLayer is a layer holding files (path -> content, mode 0644).
 func tarLayer(t *testing.T, files map[string]string) v1.Layer {
 	t.Helper()
@@ -56,15 +96,16 @@ func tarLayer(t *testing.T, files map[string]string) v1.Layer {
 }
 
 // pushApp pushes a busybox-based image with an Entrypoint, Env, WorkingDir
-// and a file of its own to ref.
-func pushApp(t *testing.T, ref string) {
+// and a file of its own to ref, and the extra layers on top.
+func pushApp(t *testing.T, ref string, extra ...v1.Layer) {
 	t.Helper()
 	rootfs := harness.BusyboxRootfs(t)
 	base, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(rootfs)), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := mutate.AppendLayers(empty.Image, base, tarLayer(t, map[string]string{"app/data.txt": "shipped in the image\n"}))
+	layers := append([]v1.Layer{base, tarLayer(t, map[string]string{"app/data.txt": "shipped in the image\n"})}, extra...)
+	img, err := mutate.AppendLayers(empty.Image, layers...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +169,52 @@ func TestImagesPullMissing(t *testing.T) {
 	}
 	if out := harness.MustDocker(t, host, "images", "-q"); out != "" {
 		t.Errorf("docker images after a failed pull: %q", out)
+	}
+}
+
+// Acceptance 4: a backend killed with SIGKILL in the middle of a pull
+// restarts with nothing of the image, and the pull then completes.
+func TestImagesPullKill9(t *testing.T) {
+	s := harness.StartSplit(t, "memory")
+	slow := &slowBlobs{h: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
+	srv := httptest.NewServer(slow)
+	t.Cleanup(srv.Close)
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/big:1"
+	noise := make([]byte, 8<<20)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	pushApp(t, ref, tarLayer(t, map[string]string{"noise.bin": string(noise)}))
+
+	pull := exec.Command("docker", "pull", ref)
+	pull.Env = append(os.Environ(), "DOCKER_HOST="+s.Host)
+	if err := pull.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return slow.sent.Load() > 3<<20 }, "3 MB of blobs sent")
+	s.KillBackend()
+	pull.Wait()
+	s.StartBackend("memory")
+
+	if out := harness.MustDocker(t, s.Host, "images", "-a", "-q"); out != "" {
+		t.Errorf("docker images after a killed pull: %q", out)
+	}
+	// The store verified itself at start: no temporary file and no blob
+	// of the unfinished image is left.
+	var left []string
+	err := filepath.WalkDir(filepath.Join(s.DataDir, "memory", "images", "blobs"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			left = append(left, d.Name())
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) > 0 {
+		t.Errorf("the image store kept %d files of the killed pull: %q", len(left), left)
+	}
+	harness.MustDocker(t, s.Host, "pull", ref)
+	if got := harness.MustDocker(t, s.Host, "run", "--rm", "--entrypoint", "cat", ref, "/app/data.txt"); got != "shipped in the image\n" {
+		t.Errorf("run after the repeated pull = %q", got)
 	}
 }
 
