@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,8 @@ func TestRunServesAndKeepsState(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
-			done <- Run(ctx, []string{"--data-dir", dir, "--log-level", "error"}, getenv, io.Discard, newFake)
+			done <- Run(ctx, []string{"--data-dir", dir, "--log-level", "error", "--registry-mirror", "https://mirror.example",
+				"--insecure-registry", "reg.local:5000", "--insecure-registry", "10.0.0.0/8"}, getenv, io.Discard, newFake)
 		}()
 		return cancel, done
 	}
@@ -76,6 +78,11 @@ func TestRunServesAndKeepsState(t *testing.T) {
 	if err != nil || info.Info.DockerRootDir != dir {
 		t.Fatalf("info %+v %v", info.Info.DockerRootDir, err)
 	}
+	rc := info.Info.RegistryConfig
+	if rc == nil || !slices.Equal(rc.Mirrors, []string{"https://mirror.example/"}) || rc.IndexConfigs["reg.local:5000"] == nil ||
+		rc.IndexConfigs["reg.local:5000"].Secure || len(rc.InsecureRegistryCIDRs) != 3 {
+		t.Errorf("RegistryConfig = %+v", rc)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -85,6 +92,21 @@ func TestRunServesAndKeepsState(t *testing.T) {
 	nets, err := cli.NetworkList(t.Context(), client.NetworkListOptions{})
 	if err != nil || len(nets.Items) != 3 {
 		t.Fatalf("networks after restart: %v %v", nets, err)
+	}
+}
+
+func TestRunRefusesBadRegistryFlags(t *testing.T) {
+	getenv := func(k string) string { return map[string]string{backendapi.TokenEnv: "tok"}[k] }
+	for _, args := range [][]string{
+		{"--registry-mirror", "ftp://mirror.example"},
+		{"--registry-mirror", "https://mirror.example/path"},
+		{"--insecure-registry", "http://reg.local:5000"},
+	} {
+		args = append(args, "--data-dir", t.TempDir())
+		err := Run(t.Context(), args, getenv, io.Discard, newFake)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("Run %q = %v, want an error naming the flag", args, err)
+		}
 	}
 }
 
