@@ -29,8 +29,10 @@ func (m *Manager) Acquire(ctx context.Context, containerID string, opts AcquireO
 	defer m.mu.Unlock()
 	req := volume.CreateRequest{Name: opts.Name, Driver: opts.Driver, Labels: opts.Labels, DriverOpts: opts.DriverOpts}
 	if opts.Name == "" {
-		req.Labels = cloneMap(opts.Labels)
-		req.Labels[AnonymousLabel] = ""
+		req.Labels = map[string]string{AnonymousLabel: ""}
+		for k, v := range opts.Labels {
+			req.Labels[k] = v
+		}
 	}
 	v, _, err = m.createLocked(ctx, req)
 	if err != nil {

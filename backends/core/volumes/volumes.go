@@ -236,7 +236,12 @@ func newName() string {
 	return hex.EncodeToString(b[:])
 }
 
+// cloneMap copies m; empty is nil, as dockerd shows a volume's Labels
+// and Options when none were given.
 func cloneMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		out[k] = v
