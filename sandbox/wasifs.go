@@ -50,6 +50,9 @@ func (w *wasiFS) virtualFile(cpath string, flag experimentalsys.Oflag) (experime
 	if dev := w.device(cpath); dev != nil {
 		return dev, 0, true
 	}
+	if f, errno, ok := w.openMeta(cpath, flag); ok {
+		return f, errno, true
+	}
 	if f, errno, ok := w.proc.open(cpath); ok {
 		if errno == 0 && flag&writeFlags != 0 {
 			f.Close()
@@ -106,6 +109,14 @@ func (w *wasiFS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) {
 func (w *wasiFS) virtualStat(cpath string) (sys.Stat_t, experimentalsys.Errno, bool) {
 	if dev := w.device(cpath); dev != nil {
 		st, errno := dev.Stat()
+		return st, errno, true
+	}
+	if f, errno, ok := w.openMeta(cpath, 0); ok {
+		if errno != 0 {
+			return sys.Stat_t{}, errno, true
+		}
+		defer f.Close()
+		st, errno := f.Stat()
 		return st, errno, true
 	}
 	if f, errno, ok := w.proc.open(cpath); ok {
