@@ -17,7 +17,7 @@ type builtinFunc func(c *Container, p *Process, args []string, pe *procEnv) int
 
 // builtinNames are the host-side commands; see [Container.runBuiltin].
 var builtinNames = []string{"chgrp", "chmod", "chown", "env", "kill", "nice", "nohup", "timeout", "which", "xargs",
-	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail", "sockerless:pwd-P", "sockerless:umask"}
+	"sockerless:command-v", "sockerless:type", "sockerless:kill", "sockerless:fail", "sockerless:pwd-P", "sockerless:umask", "sockerless:printf"}
 
 // isBuiltin reports whether name is a host-side command.
 func isBuiltin(name string) bool { return slices.Contains(builtinNames, name) }
@@ -51,6 +51,8 @@ func (c *Container) runBuiltin(p *Process, name string, args []string, pe *procE
 		}
 		fmt.Fprintln(pe.stdout, res.Container)
 		return 0
+	case "sockerless:printf": // printf with a floating-point format, from the call handler
+		return c.rt.runApplet(c, p, "printf", append([]string{"printf"}, args[1:]...), pe)
 	case "sockerless:fail": // sockerless:fail STATUS MESSAGE, from the call handler
 		fmt.Fprint(pe.stderr, args[2])
 		code, _ := strconv.Atoi(args[1])

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/sockerless/sockerless/sandbox/rootfs"
@@ -165,7 +166,7 @@ func (c *Container) classify(base, cpath string, head []byte) (command, error) {
 func (c *Container) busyboxApplet(name string) (command, bool) {
 	base := path.Base(name)
 	switch {
-	case isBuiltin(base):
+	case isBuiltin(base) && !strings.HasPrefix(base, "sockerless:"):
 		return command{kind: kindBuiltin, name: base, shift: 1}, true
 	case shells[base] && base != "bash":
 		return command{kind: kindShell, name: base, shift: 1}, true
@@ -173,6 +174,20 @@ func (c *Container) busyboxApplet(name string) (command, bool) {
 		return command{kind: kindApplet, name: base, shift: 1}, true
 	}
 	return command{}, false
+}
+
+// busyboxList is what `busybox --list` prints: every command the sandbox
+// runs by name, sorted.
+func (c *Container) busyboxList() []string {
+	names := c.rt.tb.Names()
+	for _, b := range builtinNames {
+		if !strings.HasPrefix(b, "sockerless:") {
+			names = append(names, b)
+		}
+	}
+	names = append(names, "ash", "sh")
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // isNotExist reports a missing file behind err.

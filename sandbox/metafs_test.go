@@ -39,3 +39,21 @@ func TestMetaModes(t *testing.T) {
 		t.Errorf("host mode of /tmp/f = %v, %v; want 0750", fi.Mode(), err)
 	}
 }
+
+// TestShellPrintfFloat checks the shell's printf with float conversions
+// and busybox --list.
+func TestShellPrintfFloat(t *testing.T) {
+	c, _ := testContainer(t)
+	tests := []struct{ script, want string }{
+		{`printf "%.2f\n" 3.14159`, "3.14"},
+		{`printf "%5.1f|%s\n" 2.25 x`, "  2.2|x"},
+		{`printf "%d%%\n" 5`, "5%"},
+		{`busybox --list | grep -cx -e sh -e printf -e xargs`, "3"},
+	}
+	for _, tc := range tests {
+		r := run(t, c, tc.script)
+		if got := strings.TrimSpace(r.stdout); got != strings.TrimSpace(tc.want) {
+			t.Errorf("%s: got %q (stderr %q, exit %d), want %q", tc.script, got, r.stderr, r.code, tc.want)
+		}
+	}
+}

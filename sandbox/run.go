@@ -153,6 +153,12 @@ func reportExecError(pe *procEnv, err error) int {
 // run runs the resolved command in process p.
 func (c *Container) run(p *Process, cmd command, args []string, pe *procEnv, depth int) int {
 	if cmd.kind == kindApplet && cmd.name == "busybox" && len(args) > 1 {
+		if args[1] == "--list" {
+			for _, name := range c.busyboxList() {
+				fmt.Fprintln(pe.stdout, name)
+			}
+			return 0
+		}
 		sub, ok := c.busyboxApplet(args[1])
 		if !ok {
 			fmt.Fprintf(pe.stderr, "%s: applet not found\n", args[1])
