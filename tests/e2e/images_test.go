@@ -152,6 +152,15 @@ func TestImagesPullRun(t *testing.T) {
 	if want := "hello from /app\nshipped in the image\n"; got != want {
 		t.Errorf("docker run = %q, want %q", got, want)
 	}
+
+	// A build FROM an image that is not in the store pulls it.
+	t.Setenv("DOCKER_BUILDKIT", "0")
+	harness.MustDocker(t, host, "rmi", ref)
+	dir := buildContext(t, map[string]string{"Dockerfile": "FROM " + ref + "\nRUN cat data.txt\n"})
+	out = harness.MustDocker(t, host, "build", "-t", "child", dir)
+	if !strings.Contains(out, "shipped in the image\n") || !strings.Contains(out, "Successfully tagged child:latest") {
+		t.Errorf("build FROM a remote image:\n%s", out)
+	}
 }
 
 // Acceptance 4: a missing image fails with Docker's message.

@@ -32,6 +32,7 @@ import (
 // by POST /build to the moby client.
 type fixture struct {
 	images *imagestore.Store
+	engine *engine.Engine
 	cli    *client.Client
 }
 
@@ -78,7 +79,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{images: imgs, cli: cli}
+	return &fixture{images: imgs, engine: eng, cli: cli}
 }
 
 // contextTar is a build context of name -> content.
@@ -123,4 +124,42 @@ func (f *fixture) image(t testing.TB, ref string) imagestore.Image {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// layerEntry returns the header of name in the image's layers (docker
+// save's archive), the topmost layer first; nil when no layer has it.
+func (f *fixture) layerEntry(t *testing.T, ref, name string) *tar.Header {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.images.Save(t.Context(), &buf, []string{ref}); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	tr := tar.NewReader(&buf)
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			break
+		}
+		data, _ := io.ReadAll(tr)
+		files[hdr.Name] = data
+	}
+	var manifest []struct{ Layers []string }
+	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil || len(manifest) != 1 {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	layers := manifest[0].Layers
+	for i := len(layers) - 1; i >= 0; i-- {
+		lr := tar.NewReader(bytes.NewReader(files[layers[i]]))
+		for {
+			hdr, err := lr.Next()
+			if err != nil {
+				break
+			}
+			if hdr.Name == name {
+				return hdr
+			}
+		}
+	}
+	return nil
 }

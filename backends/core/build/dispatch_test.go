@@ -78,6 +78,16 @@ func TestBuildAllInstructions(t *testing.T) {
 		}
 	}
 
+	// COPY --chown=app:staff --chmod=600 wrote the file as 1000:50, mode 0600.
+	if hdr := f.layerEntry(t, "all:1", "dst/a.txt"); hdr == nil || hdr.Uid != 1000 || hdr.Gid != 50 || hdr.Mode&0o7777 != 0o600 {
+		t.Errorf("COPY --chown --chmod wrote %+v", hdr)
+	}
+	for _, name := range []string{"rel/", "rel/sub/", "unpacked/inner/x.txt"} {
+		if f.layerEntry(t, "all:1", name) == nil {
+			t.Errorf("no layer holds %s (WORKDIR creates directories, ADD unpacks archives)", name)
+		}
+	}
+
 	// A child image runs the ONBUILD trigger and reads the parent's files.
 	out, jerr, err = f.build(t, map[string]string{"Dockerfile": "FROM all:1\nCOPY --from=all:1 /dst/a.txt /unpacked/inner/x.txt /copied/\n"},
 		client.ImageBuildOptions{Tags: []string{"child"}})
