@@ -112,6 +112,11 @@ func (m *Manager) pool(ipam *network.IPAM) (network.IPAMConfig, bool, error) {
 		if c.Subnet.Masked() != c.Subnet {
 			c.Subnet = c.Subnet.Masked()
 		}
+		if c.Subnet.Bits() > 30 {
+			// A gateway, the network and broadcast addresses leave no
+			// room for a container.
+			return network.IPAMConfig{}, false, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid pool request: subnet %s has no address for a container", c.Subnet))
+		}
 		if overlaps(c.Subnet) {
 			return network.IPAMConfig{}, false, errdefs.ErrPermissionDenied.WithMessage("invalid pool request: Pool overlaps with other one on this address space")
 		}
