@@ -95,6 +95,9 @@ type Options struct {
 	Pull bool
 	// Platform is the platform base images are pulled for.
 	Platform string
+	// NetworkMode is the network of RUN containers ("" for the default
+	// bridge, "none", "host" or a network name), as --network.
+	NetworkMode string
 	// Quiet suppresses the step output; only the image ID is written.
 	Quiet bool
 	// Auth holds registry credentials by registry host (X-Registry-Config).

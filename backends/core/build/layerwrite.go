@@ -123,6 +123,8 @@ func (w *layerWriter) unpack(s source, dest string) error {
 			continue
 		}
 		hdr.Name = name
+		// dockerd extracts ADD archives owned by root or --chown's user.
+		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = w.uid, w.gid, "", ""
 		if hdr.Typeflag == tar.TypeDir {
 			hdr.Name += "/"
 		}

@@ -69,7 +69,11 @@ func parseQuery(r *http.Request) (Options, error) {
 		ForceRemove: boolValue(q.Get("forcerm")),
 		Pull:        boolValue(q.Get("pull")),
 		Platform:    q.Get("platform"),
+		NetworkMode: q.Get("networkmode"),
 		Quiet:       boolValue(q.Get("q")),
+	}
+	if opts.NetworkMode == "default" {
+		opts.NetworkMode = "" // the CLI's default: the daemon's default network
 	}
 	if v := q.Get("buildargs"); v != "" {
 		if err := json.Unmarshal([]byte(v), &opts.BuildArgs); err != nil {

@@ -59,12 +59,15 @@ func (j *job) runStep(ctx context.Context, st *state, c *instructions.RunCommand
 	}
 	j.out.Stream(" ---> Running in " + shortID(id) + "\n")
 	code, err := j.execute(ctx, id)
-	if err != nil || code != 0 {
+	if err != nil {
+		// The build was cancelled or the container could not run: it
+		// must not outlive the build, as dockerd kills it.
+		j.remove(ctx, id)
+		return err
+	}
+	if code != 0 {
 		if j.opts.ForceRemove {
 			j.remove(ctx, id)
-		}
-		if err != nil {
-			return err
 		}
 		return &ExitError{Cmd: argv, Code: code}
 	}
@@ -89,7 +92,8 @@ func containerConfig(st *state) *container.Config {
 }
 
 func (j *job) create(ctx context.Context, cfg *container.Config) (string, error) {
-	resp, err := j.b.containers.Create(ctx, engine.CreateOptions{Config: cfg, HostConfig: &container.HostConfig{}})
+	hc := &container.HostConfig{NetworkMode: container.NetworkMode(j.opts.NetworkMode)}
+	resp, err := j.b.containers.Create(ctx, engine.CreateOptions{Config: cfg, HostConfig: hc})
 	if err != nil {
 		return "", err
 	}
@@ -123,7 +127,8 @@ func (j *job) execute(ctx context.Context, id string) (int, error) {
 }
 
 func (j *job) remove(ctx context.Context, id string) {
-	if err := j.b.containers.Remove(context.WithoutCancel(ctx), id, engine.RemoveOptions{Force: true}); err == nil {
+	// As dockerd's containerManager, the container's anonymous volumes go too.
+	if err := j.b.containers.Remove(context.WithoutCancel(ctx), id, engine.RemoveOptions{Force: true, RemoveVolumes: true}); err == nil {
 		j.out.Stream(" ---> Removed intermediate container " + shortID(id) + "\n")
 	}
 }
@@ -264,7 +269,7 @@ func (j *job) probeImage(ctx context.Context, imageID string, cfg dockerspec.Doc
 
 func (p *probe) close(ctx context.Context) {
 	if p.id != "" {
-		p.j.b.containers.Remove(context.WithoutCancel(ctx), p.id, engine.RemoveOptions{Force: true})
+		p.j.b.containers.Remove(context.WithoutCancel(ctx), p.id, engine.RemoveOptions{Force: true, RemoveVolumes: true})
 	}
 }
 
