@@ -280,7 +280,8 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 	case "printf":
 		// The interpreter's printf has no floating-point conversions;
 		// busybox's shell has them, and so does the printf applet.
-		if len(args) > 1 && floatFormat.MatchString(args[1]) {
+		// Nor does it take "--" as the end of its options.
+		if len(args) > 1 && (args[1] == "--" || floatFormat.MatchString(args[1])) {
 			return append([]string{"sockerless:printf"}, args[1:]...), nil
 		}
 	}
