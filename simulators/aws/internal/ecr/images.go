@@ -144,6 +144,11 @@ func (s *Service) putImage(ctx context.Context, in *putImageInput) (*putImageOut
 		return nil, awsproto.Errorf(http.StatusBadRequest, "ImageTagAlreadyExistsException",
 			"The image tag '%s' already exists in the '%s' repository and cannot be overwritten because the repository is immutable.", in.ImageTag, r.Name)
 	}
+	if missing := s.missingBlobs(r.Name, []byte(in.ImageManifest)); len(missing) > 0 {
+		return nil, awsproto.Errorf(http.StatusBadRequest, "LayersNotFoundException",
+			"Layers with digests '%v' required for pushing image into repository with name '%s' in the registry with id '%s' do not exist",
+			missing, r.Name, s.account)
+	}
 	img, err := s.record(r, []byte(in.ImageManifest), in.ImageManifestMediaType, in.ImageTag)
 	if err != nil {
 		return nil, err
@@ -375,4 +380,35 @@ func (s *Service) deleteImageLocked(r *repository, img *image) {
 func (s *Service) deleteRegistry(repo, ref string) {
 	req := httptest.NewRequest(http.MethodDelete, "/v2/"+repo+"/manifests/"+ref, nil)
 	s.registry.ServeHTTP(httptest.NewRecorder(), req)
+}
+
+// missingBlobs lists the config and layer digests of a manifest that the
+// registry does not hold; ECR refuses PutImage for them.
+func (s *Service) missingBlobs(repo string, manifest []byte) []string {
+	var m struct {
+		Config *struct {
+			Digest string `json:"digest"`
+		} `json:"config"`
+		Layers []struct {
+			Digest string `json:"digest"`
+		} `json:"layers"`
+	}
+	if json.Unmarshal(manifest, &m) != nil {
+		return nil
+	}
+	var digests, missing []string
+	if m.Config != nil {
+		digests = append(digests, m.Config.Digest)
+	}
+	for _, l := range m.Layers {
+		digests = append(digests, l.Digest)
+	}
+	for _, d := range digests {
+		rec := httptest.NewRecorder()
+		s.registry.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, "/v2/"+repo+"/blobs/"+d, nil))
+		if rec.Code != http.StatusOK {
+			missing = append(missing, d)
+		}
+	}
+	return missing
 }
