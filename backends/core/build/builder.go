@@ -40,6 +40,7 @@ type ExitError struct {
 	Code int
 }
 
+// Error is dockerd's message for a failed RUN.
 func (e *ExitError) Error() string {
 	return fmt.Sprintf("The command '%s' returned a non-zero code: %d", strings.Join(e.Cmd, " "), e.Code)
 }

@@ -75,37 +75,18 @@ func (j *job) copyStep(ctx context.Context, st *state, req copyRequest) error {
 	if err != nil {
 		return err
 	}
-	dest := req.sd.DestPath
-	createdBy := strings.Join(append(shellOf(st), fmt.Sprintf("#(nop) %s %s:%s in %s ", req.name, kind, sum, dest)), " ")
+	createdBy := strings.Join(append(shellOf(st), fmt.Sprintf("#(nop) %s %s:%s in %s ", req.name, kind, sum, req.sd.DestPath)), " ")
 	if j.cached(ctx, st, st.config, createdBy) {
 		return nil
-	}
-	if !path.IsAbs(dest) {
-		wd := st.config.WorkingDir
-		if wd == "" {
-			wd = "/"
-		}
-		slash := strings.HasSuffix(dest, "/") || dest == "."
-		dest = path.Join(wd, dest)
-		if slash {
-			dest += "/"
-		}
 	}
 	p, err := j.probe(ctx, st)
 	if err != nil {
 		return err
 	}
 	defer p.close(ctx)
-	destDir := strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, "/.")
-	if len(srcs) > 1 && !destDir {
-		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("When using %s with more than one source file, the destination must be a directory and end with a /", req.name))
-	}
-	if !destDir && len(srcs) == 1 && !srcs[0].info.IsDir() {
-		if s, ok, err := p.stat(ctx, path.Clean(dest)); err != nil {
-			return err
-		} else if ok && fs.FileMode(s.Mode).IsDir() {
-			destDir = true
-		}
+	dest, destDir, err := j.destination(ctx, st, p, req, srcs)
+	if err != nil {
+		return err
 	}
 	uid, gid, err := j.chown(ctx, p, req.chown)
 	if err != nil {
@@ -119,7 +100,7 @@ func (j *job) copyStep(ctx context.Context, st *state, req copyRequest) error {
 	defer tmp.Close()
 	lw := layerWriter{tw: tar.NewWriter(tmp), uid: uid, gid: gid, mode: mode}
 	for _, s := range srcs {
-		if err := lw.add(s, path.Clean(dest), destDir, req.add); err != nil {
+		if err := lw.add(s, dest, destDir, req.add); err != nil {
 			return err
 		}
 	}
@@ -130,6 +111,36 @@ func (j *job) copyStep(ctx context.Context, st *state, req copyRequest) error {
 		return err
 	}
 	return j.commit(ctx, st, st.config, createdBy, tmp)
+}
+
+// destination resolves COPY's destination against the working directory
+// and tells whether it is a directory: written with a trailing slash, or
+// an existing directory of the image.
+func (j *job) destination(ctx context.Context, st *state, p *probe, req copyRequest, srcs []source) (string, bool, error) {
+	dest := req.sd.DestPath
+	if !path.IsAbs(dest) {
+		wd := st.config.WorkingDir
+		if wd == "" {
+			wd = "/"
+		}
+		slash := strings.HasSuffix(dest, "/") || dest == "."
+		dest = path.Join(wd, dest)
+		if slash {
+			dest += "/"
+		}
+	}
+	destDir := strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, "/.")
+	if len(srcs) > 1 && !destDir {
+		return "", false, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("When using %s with more than one source file, the destination must be a directory and end with a /", req.name))
+	}
+	if !destDir && len(srcs) == 1 && !srcs[0].info.IsDir() {
+		s, ok, err := p.stat(ctx, path.Clean(dest))
+		if err != nil {
+			return "", false, err
+		}
+		destDir = ok && fs.FileMode(s.Mode).IsDir()
+	}
+	return path.Clean(dest), destDir, nil
 }
 
 // sourceRoot is where COPY reads from: the build context, or with --from
