@@ -330,3 +330,43 @@ func TestImagesBuildPushSaveCommit(t *testing.T) {
 	}
 	harness.MustDocker(t, host, "rm", "-f", "committer")
 }
+
+// Acceptance 3 against dockerd: an image saved by dockerd loads into
+// Sockerless with the same ID, and an image Sockerless built loads into
+// dockerd with the same ID and history. It runs when SOCKERLESS_DIFFERENTIAL
+// is set, as the other tests that start a dockerd.
+func TestImagesSaveLoadWithDockerd(t *testing.T) {
+	if os.Getenv(harness.DifferentialEnv) == "" {
+		t.Skip("set " + harness.DifferentialEnv + "=1 to compare with dockerd")
+	}
+	t.Setenv("DOCKER_BUILDKIT", "0")
+	sl := harness.StartSockerless(t, "memory").Host
+	dd := harness.StartDockerd(t).Host
+	harness.ImportBusybox(t, dd, "from-dockerd:1")
+	id := func(host, ref string) string { return harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", ref) }
+
+	saved := harness.MustDocker(t, dd, "save", "from-dockerd:1")
+	if r := harness.Docker(t, sl, []byte(saved), "load"); r.ExitCode != 0 {
+		t.Fatalf("load into sockerless: %s", r.Stderr)
+	}
+	if a, b := id(dd, "from-dockerd:1"), id(sl, "from-dockerd:1"); a != b {
+		t.Errorf("dockerd's image is %s in dockerd, %s in sockerless", a, b)
+	}
+
+	dir := buildContext(t, map[string]string{"Dockerfile": "FROM from-dockerd:1\nCOPY a.txt /a.txt\nRUN echo ran > /ran\nCMD [\"cat\", \"/a.txt\", \"/ran\"]\n",
+		"a.txt": "a\n"})
+	harness.MustDocker(t, sl, "build", "-t", "built:1", dir)
+	back := harness.MustDocker(t, sl, "save", "built:1")
+	if r := harness.Docker(t, dd, []byte(back), "load"); r.ExitCode != 0 {
+		t.Fatalf("load into dockerd: %s", r.Stderr)
+	}
+	if a, b := id(sl, "built:1"), id(dd, "built:1"); a != b {
+		t.Errorf("built image is %s in sockerless, %s in dockerd", a, b)
+	}
+	hist := func(host string) string {
+		return harness.MustDocker(t, host, "history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Size}}", "built:1")
+	}
+	if a, b := hist(sl), hist(dd); a != b {
+		t.Errorf("history differs:\nsockerless:\n%s\ndockerd:\n%s", a, b)
+	}
+}
