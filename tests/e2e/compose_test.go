@@ -162,12 +162,16 @@ func TestCompose(t *testing.T) {
 		t.Errorf("compose logs web = %q", logs)
 	}
 
-	// Service names and aliases resolve through /etc/hosts.
+	// Service names and aliases of the running containers resolve
+	// through /etc/hosts; the exited job does not, as with dockerd's DNS.
 	hosts := p.must("exec", "-T", "web", "cat", "/etc/hosts")
-	for _, name := range []string{"db", "web", "frontend", "accept-db-1", "accept-job-1"} {
+	for _, name := range []string{"db", "web", "frontend", "accept-db-1"} {
 		if !hostsHas(hosts, name) {
 			t.Errorf("web's /etc/hosts does not name %s:\n%s", name, hosts)
 		}
+	}
+	if hostsHas(hosts, "job") {
+		t.Errorf("web's /etc/hosts names the exited job:\n%s", hosts)
 	}
 	if out := p.must("exec", "-T", "db", "sh", "-c", "grep -w frontend /etc/hosts | cut -f1"); !strings.HasPrefix(out, "172.") {
 		t.Errorf("db resolves web's alias to %q", out)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,9 +17,12 @@ import (
 // changes when a neighbour on one of its user-defined networks comes or
 // goes, and that neighbour's lock may be held at the time.
 type hostsTable struct {
-	mu    sync.Mutex
-	byID  map[string]hostsInfo
-	write sync.Mutex // serialises file writes
+	mu   sync.Mutex
+	byID map[string]hostsInfo
+	// running holds the running containers: only they resolve, as
+	// dockerd's embedded DNS answers only for connected endpoints.
+	running map[string]bool
+	write   sync.Mutex // serialises file writes
 }
 
 // hostsInfo is the part of a container's record its /etc/hosts uses.
@@ -61,6 +65,27 @@ func (e *Engine) untrackHosts(id string) {
 	e.hosts.mu.Lock()
 	defer e.hosts.mu.Unlock()
 	delete(e.hosts.byID, id)
+	delete(e.hosts.running, id)
+}
+
+// hostsRunning records that container id started or stopped, and
+// rewrites the /etc/hosts of its neighbours (and its own at a start).
+func (e *Engine) hostsRunning(ctx context.Context, id string, running bool) {
+	e.hosts.mu.Lock()
+	if e.hosts.running == nil {
+		e.hosts.running = map[string]bool{}
+	}
+	if running {
+		e.hosts.running[id] = true
+	} else {
+		delete(e.hosts.running, id)
+	}
+	e.hosts.mu.Unlock()
+	ids := e.neighbours(id)
+	if running {
+		ids = append(ids, id)
+	}
+	e.refreshHosts(ctx, ids...)
 }
 
 // neighbours are the containers whose /etc/hosts names id.
@@ -105,6 +130,7 @@ func (e *Engine) writeHosts(id string) error {
 			info = shared
 		}
 	}
+	running := maps.Clone(e.hosts.running)
 	e.hosts.mu.Unlock()
 	if !ok {
 		return nil
@@ -126,11 +152,16 @@ func (e *Engine) writeHosts(id string) error {
 		own, peers := "", map[string]bool{}
 		var lines []string
 		for _, p := range e.nets.Peers(owner) {
-			if !p.IPv4.IsValid() {
+			if !p.IPv4.IsValid() || p.ContainerID != owner && !running[p.ContainerID] {
 				continue
 			}
 			ip := p.IPv4.Addr().String()
-			names := append(append([]string{p.Name}, p.Aliases...), p.ContainerID[:min(12, len(p.ContainerID))])
+			names := []string{p.Name}
+			for _, a := range append(p.Aliases, p.ContainerID[:min(12, len(p.ContainerID))]) {
+				if !slices.Contains(names, a) {
+					names = append(names, a)
+				}
+			}
 			line := ip + "\t" + strings.Join(names, " ")
 			if p.ContainerID == owner && own == "" {
 				own = ip

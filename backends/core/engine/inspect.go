@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"maps"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -78,7 +79,7 @@ func (e *Engine) inspectLocked(c *Container) container.InspectResponse {
 		Driver: e.storageDriver(), Platform: "linux", ExecIDs: execIDs, HostConfig: &hc,
 		GraphDriver: &storage.DriverData{Name: e.storageDriver(), Data: map[string]string{"RootDir": e.rootFS(r.ID)}},
 		Mounts:      mountPoints(r.Mounts), Config: &cfg,
-		NetworkSettings: &container.NetworkSettings{Ports: network.PortMap{}, Networks: copyEndpoints(r.Networks)},
+		NetworkSettings: &container.NetworkSettings{Ports: network.PortMap{}, Networks: endpoints(r)},
 	}
 }
 
@@ -91,6 +92,23 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// endpoints are r's endpoints as inspect shows them. The engine keeps a
+// stopped container's address reserved; dockerd releases it at stop, so,
+// as there, a container that is not running shows no endpoint, address,
+// gateway or MAC address.
+func endpoints(r *Record) map[string]*network.EndpointSettings {
+	out := copyEndpoints(r.Networks)
+	if r.State.running() {
+		return out
+	}
+	for _, ep := range out {
+		if ep != nil {
+			ep.EndpointID, ep.Gateway, ep.IPAddress, ep.IPPrefixLen, ep.MacAddress = "", netip.Addr{}, netip.Addr{}, 0, nil
+		}
+	}
+	return out
 }
 
 func copyEndpoints(eps map[string]*network.EndpointSettings) map[string]*network.EndpointSettings {
@@ -163,7 +181,7 @@ func (e *Engine) summary(c *Container, now time.Time) container.Summary {
 		ID: r.ID, Names: []string{r.Name}, Image: r.Config.Image, ImageID: r.ImageID, Command: cmd,
 		Created: r.Created.Unix(), Ports: ports(r.Config), Labels: maps.Clone(r.Config.Labels),
 		State: r.State.Status, Status: statusString(r.State, now),
-		NetworkSettings: &container.NetworkSettingsSummary{Networks: copyEndpoints(r.Networks)},
+		NetworkSettings: &container.NetworkSettingsSummary{Networks: endpoints(r)},
 		Mounts:          mountPoints(r.Mounts),
 	}
 	if s.Labels == nil {

@@ -60,16 +60,16 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 	if err := resetTmpfs(c.rec.Mounts); err != nil {
 		return e.startFailed(ctx, c, fmt.Errorf("prepare tmpfs: %w", err))
 	}
-	if err := e.writeHosts(c.rec.ID); err != nil {
-		e.log.Warn().Err(err).Str("container_id", c.rec.ID).Msg("write /etc/hosts")
-	}
 	run, err := e.openRun(c)
 	if err != nil {
 		return err
 	}
 	spec := e.spec(c)
+	// Its /etc/hosts and its neighbours' name it before it runs.
+	e.hostsRunning(ctx, c.rec.ID, true)
 	task, err := e.drv.Lifecycle.Start(e.ctx, spec, run.streams(c))
 	if err != nil {
+		e.hostsRunning(ctx, c.rec.ID, false)
 		run.close()
 		c.hub.EndRun()
 		c.renewStdin()
@@ -191,6 +191,7 @@ func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
 	close(c.stopped)
 	s := State{Status: StatusExited, ExitCode: st.Code, OOMKilled: st.OOMKilled, Error: st.Error,
 		StartedAt: c.rec.State.StartedAt, FinishedAt: st.FinishedAt.UTC(), Health: c.rec.State.Health}
+	e.hostsRunning(ctx, c.rec.ID, false)
 	e.volumeEvents(ctx, c, mevents.ActionUnmount)
 	e.event(ctx, c, mevents.ActionDie, map[string]string{"exitCode": itoa(st.Code),
 		"execDuration": itoa(int(s.FinishedAt.Sub(s.StartedAt).Seconds()))})

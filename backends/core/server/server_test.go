@@ -131,10 +131,12 @@ func TestContainerLifecycle(t *testing.T) {
 	var raw struct {
 		NetworkSettings struct{ IPAddress, Gateway string }
 	}
-	if err := json.Unmarshal(in.Raw, &raw); err != nil || raw.NetworkSettings.IPAddress != "172.17.0.2" || raw.NetworkSettings.Gateway != "172.17.0.1" {
+	// The container has exited: as dockerd's cleanOperationalData, its
+	// endpoint shows no address any more.
+	if err := json.Unmarshal(in.Raw, &raw); err != nil || raw.NetworkSettings.IPAddress != "" || raw.NetworkSettings.Gateway != "" {
 		t.Fatalf("API 1.51 NetworkSettings %+v %v", raw.NetworkSettings, err)
 	}
-	if c.Name != "/echoer" || c.State.Status != "exited" || c.NetworkSettings.Networks["bridge"].IPAddress.String() != "172.17.0.2" {
+	if c.Name != "/echoer" || c.State.Status != "exited" || c.NetworkSettings.Networks["bridge"].IPAddress.IsValid() {
 		t.Fatalf("inspect %+v %+v", c.State, c.NetworkSettings.Networks["bridge"])
 	}
 	list, err := f.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("status", "exited")})
