@@ -14,9 +14,11 @@ import (
 )
 
 // commitConfig commits a configuration change with an empty layer, its
-// history entry "<shell> #(nop) <msg>" as dockerd's classic builder writes.
+// history entry "<shell> #(nop)  <msg>" (two spaces: dockerd joins
+// "#(nop) " and the message with a space) as dockerd's classic builder
+// writes it.
 func (j *job) commitConfig(ctx context.Context, st *state, cfg dockerspec.DockerOCIImageConfig, msg string) error {
-	createdBy := strings.Join(append(shellOf(st), "#(nop) "+msg), " ")
+	createdBy := strings.Join(append(shellOf(st), "#(nop) ", msg), " ")
 	if j.cached(ctx, st, cfg, createdBy) {
 		return nil
 	}

@@ -182,7 +182,9 @@ func (j *job) dispatch(ctx context.Context, st *state, cmd instructions.Command)
 	case *instructions.HealthCheckCommand:
 		hc := *c.Health
 		cfg.Healthcheck = &hc
-		return j.commitConfig(ctx, st, cfg, fmt.Sprintf("HEALTHCHECK %q", hc.Test))
+		// dockerd formats its *container.HealthConfig with %q.
+		return j.commitConfig(ctx, st, cfg, fmt.Sprintf("HEALTHCHECK &{%q %q %q %q %q %q}", hc.Test,
+			hc.Interval, hc.Timeout, hc.StartPeriod, hc.StartInterval, rune(hc.Retries)))
 	case *instructions.ShellCommand:
 		cfg.Shell = slices.Clone(c.Shell)
 		return j.commitConfig(ctx, st, cfg, fmt.Sprintf("SHELL %v", c.Shell))
@@ -217,32 +219,34 @@ func (j *job) arg(ctx context.Context, st *state, c *instructions.ArgCommand) er
 	return j.commitConfig(ctx, st, st.config, "ARG "+strings.Join(parts, " "))
 }
 
-// expose adds ports ("80", "80/udp", "8000-8002/tcp") as dockerd's nat.ParsePortSpecs.
+// expose adds ports ("80", "80/udp", "8000-8002/tcp") as dockerd's
+// nat.ParsePortSpecs. It is the one instruction whose variables expand to
+// several words ("EXPOSE $PORTS"); the history lists the words sorted.
 func (j *job) expose(ctx context.Context, st *state, c *instructions.ExposeCommand) error {
 	cfg := st.config
 	cfg.ExposedPorts = maps.Clone(cfg.ExposedPorts)
 	if cfg.ExposedPorts == nil {
 		cfg.ExposedPorts = map[string]struct{}{}
 	}
-	var list []string
+	var words []string
 	for _, p := range c.Ports {
-		p, _, err := j.lex.ProcessWord(p, shell.EnvsFromSlice(j.env(st)))
+		ws, err := j.lex.ProcessWords(p, shell.EnvsFromSlice(j.env(st)))
 		if err != nil {
 			return errdefs.ErrInvalidArgument.WithMessage(err.Error())
 		}
-		ports, err := parsePorts(p)
+		words = append(words, ws...)
+	}
+	for _, w := range words {
+		ports, err := parsePorts(w)
 		if err != nil {
 			return err
 		}
 		for _, port := range ports {
-			if _, ok := cfg.ExposedPorts[port]; !ok {
-				list = append(list, port)
-			}
 			cfg.ExposedPorts[port] = struct{}{}
 		}
 	}
-	sort.Strings(list)
-	return j.commitConfig(ctx, st, cfg, "EXPOSE "+strings.Join(list, " "))
+	sort.Strings(words)
+	return j.commitConfig(ctx, st, cfg, "EXPOSE "+strings.Join(words, " "))
 }
 
 // parsePorts expands one EXPOSE word into "port/proto" keys.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/client"
 
+	"github.com/sockerless/sockerless/api/driver"
 	"github.com/sockerless/sockerless/backends/core/imagestore/imagestoretest"
 )
 
@@ -71,8 +72,12 @@ func TestBuildAllInstructions(t *testing.T) {
 	for _, h := range hist {
 		cmds = append(cmds, h.CreatedBy)
 	}
-	for _, want := range []string{"/bin/sh -c #(nop) ENV A=7 B=two words", "|1 V=7 echo hello $A", "/bin/sh -c #(nop) WORKDIR /rel/sub", "echo #(nop) ONBUILD RUN echo child",
-		"/bin/sh -c #(nop) HEALTHCHECK [\"CMD\" \"true\"]"} {
+	// As dockerd (compared with 20.10): two spaces after "#(nop)" for
+	// configuration steps, one for WORKDIR, COPY and ADD; HEALTHCHECK's
+	// *container.HealthConfig formatted with %q (StartInterval since 25).
+	for _, want := range []string{"/bin/sh -c #(nop)  ENV A=7 B=two words", "|1 V=7 echo hello $A",
+		"/bin/sh -c #(nop) WORKDIR /rel/sub", "echo #(nop)  ONBUILD RUN echo child", "/bin/sh -c #(nop)  EXPOSE 53/udp 80",
+		`/bin/sh -c #(nop)  HEALTHCHECK &{["CMD" "true"] "5s" "0s" "0s" "0s" '\x00'}`} {
 		if !slices.Contains(cmds, want) {
 			t.Errorf("history lacks %q: %q", want, cmds)
 		}
@@ -194,3 +199,24 @@ func TestBuildTargetAndLabels(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func TestWithoutMounted(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []driver.Change
+		want []driver.Change
+	}{
+		{"only hosts", []driver.Change{{Path: "/etc", Kind: 0}, {Path: "/etc/hosts", Kind: 1}}, []driver.Change{}},
+		{"hosts and a file", []driver.Change{{Path: "/etc", Kind: 0}, {Path: "/etc/hosts", Kind: 1}, {Path: "/etc/app.conf", Kind: 1}},
+			[]driver.Change{{Path: "/etc", Kind: 0}, {Path: "/etc/app.conf", Kind: 1}}},
+		{"elsewhere", []driver.Change{{Path: "/etc/resolv.conf", Kind: 0}, {Path: "/etc/hostname", Kind: 0}, {Path: "/out", Kind: 1}},
+			[]driver.Change{{Path: "/out", Kind: 1}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, withoutMounted(tc.in)); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
