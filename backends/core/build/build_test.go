@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -162,4 +163,43 @@ func (f *fixture) layerEntry(t *testing.T, ref, name string) *tar.Header {
 		}
 	}
 	return nil
+}
+
+// TestBuildCancelled: a client that goes away during a RUN takes the
+// step's container with it, as dockerd kills and removes it.
+func TestBuildCancelled(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	tarball := contextTar(t, map[string]string{"Dockerfile": "FROM busybox\nRUN [\"sleep\", \"30\"]\n"})
+	res, err := f.cli.ImageBuild(ctx, bytes.NewReader(tarball), client.ImageBuildOptions{Remove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(res.Body)
+	for {
+		var m jsonstream.Message
+		if err := dec.Decode(&m); err != nil {
+			t.Fatalf("stream ended before the RUN started: %v", err)
+		}
+		if strings.HasPrefix(m.Stream, " ---> Running in ") {
+			break
+		}
+	}
+	cancel()
+	res.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cs, err := f.engine.List(t.Context(), engine.ListOptions{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the RUN container outlived the cancelled build: %+v", cs[0].State)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
