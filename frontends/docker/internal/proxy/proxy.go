@@ -55,6 +55,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.relay(w, r)
 		return
 	}
+	if !bufferJSON(w, r) {
+		return
+	}
 	p.rp.ServeHTTP(w, r)
 }
 
