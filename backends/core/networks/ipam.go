@@ -48,6 +48,9 @@ func (m *Manager) Connect(ctx context.Context, id, name, ref string, cfg *networ
 	if err != nil {
 		return "", nil, err
 	}
+	if len(cfg.Aliases) > 0 && (n.Driver != "bridge" || n.Name == "bridge") {
+		return "", nil, errdefs.ErrInvalidArgument.WithMessage("network-scoped alias is supported only for containers in user defined networks")
+	}
 	if _, ok := m.attached[n.ID][id]; ok {
 		return "", nil, errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", name, n.Name))
 	}

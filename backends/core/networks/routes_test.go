@@ -112,6 +112,10 @@ func TestCreateConnectRemove(t *testing.T) {
 		EndpointConfig: &network.EndpointSettings{IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: netip.MustParseAddr("172.18.0.9")}}}); !errdefs.IsInvalidArgument(err) {
 		t.Errorf("static address without a user subnet: %v", err)
 	}
+	if _, err := cli.NetworkConnect(ctx, "bridge", client.NetworkConnectOptions{Container: "c4",
+		EndpointConfig: &network.EndpointSettings{Aliases: []string{"x"}}}); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("alias on the default bridge: %v", err)
+	}
 	peers := map[string]string{}
 	for _, p := range m.Peers("c1") {
 		peers[p.ContainerID] = p.IPv4.String()
