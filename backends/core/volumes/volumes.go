@@ -125,6 +125,11 @@ func (m *Manager) createLocked(ctx context.Context, req volume.CreateRequest) (v
 	v := &volume.Volume{Name: req.Name, Driver: "local", Scope: "local", Mountpoint: m.dataDir(req.Name),
 		CreatedAt: m.now().UTC().Truncate(time.Second).Format(time.RFC3339),
 		Labels:    cloneMap(req.Labels), Options: cloneMap(req.DriverOpts)}
+	// Without a record, a directory of that name is what a removal
+	// interrupted by a crash left behind (the record goes first): stale.
+	if err := os.RemoveAll(filepath.Join(m.dir, req.Name)); err != nil {
+		return volume.Volume{}, false, fmt.Errorf("create %s: %w", req.Name, err)
+	}
 	if err := os.MkdirAll(v.Mountpoint, 0o755); err != nil {
 		return volume.Volume{}, false, fmt.Errorf("create %s: %w", req.Name, err)
 	}
