@@ -310,6 +310,15 @@ func TestImagesBuildPushSaveCommit(t *testing.T) {
 	if !strings.Contains(digests, reg+"/t@"+m[1]) {
 		t.Errorf("pulled back digests %q, pushed %s", digests, m[1])
 	}
+	// A fresh backend pulls the same bytes, and runs what RUN wrote.
+	fresh := harness.StartSockerless(t, "memory").Host
+	harness.MustDocker(t, fresh, "pull", remoteRef)
+	if got := harness.MustDocker(t, fresh, "inspect", "--format", "{{join .RepoDigests \" \"}}", remoteRef); !strings.Contains(got, m[1]) {
+		t.Errorf("fresh backend pulled digests %q, pushed %s", got, m[1])
+	}
+	if got := harness.MustDocker(t, fresh, "run", "--rm", remoteRef); got != "hi\nbuilt\nfrom the context\n/opt\n" {
+		t.Errorf("fresh backend run = %q", got)
+	}
 
 	// save | load round trip keeps the image ID.
 	id := harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", "t")
