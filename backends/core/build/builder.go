@@ -242,8 +242,9 @@ func (j *job) unusedArgs() []string {
 // builtinArg reports the proxy variables every build accepts undeclared,
 // as dockerd's BuiltinAllowedBuildArgs.
 func builtinArg(k string) bool {
-	switch strings.ToUpper(k) {
-	case "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY":
+	switch k {
+	case "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+		"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy":
 		return true
 	}
 	return false

@@ -104,6 +104,22 @@ func TestBuildAllInstructions(t *testing.T) {
 	}
 }
 
+func TestBuildProxyArgs(t *testing.T) {
+	f := newFixture(t)
+	out, jerr, err := f.build(t, map[string]string{"Dockerfile": "FROM busybox\nRUN [\"echo\", \"x\"]\n"},
+		client.ImageBuildOptions{Tags: []string{"p"}, BuildArgs: map[string]*string{"HTTP_PROXY": ptr("http://proxy:3128")}})
+	if err != nil || jerr != nil {
+		t.Fatalf("%v %v\n%s", err, jerr, out)
+	}
+	if strings.Contains(out, "were not consumed") {
+		t.Errorf("a proxy build arg was reported unused:\n%s", out)
+	}
+	hist, _ := f.images.History(t.Context(), "p")
+	if strings.Contains(hist[0].CreatedBy, "proxy") {
+		t.Errorf("the proxy reached the history: %q", hist[0].CreatedBy)
+	}
+}
+
 func TestBuildCache(t *testing.T) {
 	f := newFixture(t)
 	files := map[string]string{"Dockerfile": "FROM busybox\nENV X=1\nCOPY a.txt /\nRUN [\"echo\", \"ran\"]\n", "a.txt": "a"}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -53,6 +54,13 @@ func (j *job) runStep(ctx context.Context, st *state, c *instructions.RunCommand
 	cfg := containerConfig(st)
 	cfg.Cmd, cfg.Entrypoint = argv, []string{}
 	cfg.Env = append(cfg.Env, unshadowed...)
+	// Proxy build args reach RUN undeclared, and stay out of the history,
+	// as dockerd's BuiltinAllowedBuildArgs.
+	for _, k := range slices.Sorted(maps.Keys(j.opts.BuildArgs)) {
+		if v := j.opts.BuildArgs[k]; v != nil && builtinArg(k) && st.args[k] == nil && !hasEnv(cfg.Env, k) {
+			cfg.Env = append(cfg.Env, k+"="+*v)
+		}
+	}
 	id, err := j.create(ctx, cfg)
 	if err != nil {
 		return err
