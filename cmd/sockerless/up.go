@@ -181,6 +181,9 @@ func up(ctx context.Context, args []string, getenv func(string) string, stdout, 
 	host := dockerHost(o.listen)
 	tls := o.tls || o.tlsVerify
 	if err := waitReady(ctx, frontend, func(ctx context.Context) error { return ping(ctx, host, tls) }); err != nil {
+		if frontend.exited() {
+			return cause(backend, frontend)
+		}
 		return interrupted(ctx, err)
 	}
 	fmt.Fprintf(stdout, "export DOCKER_HOST=%s\n", host)
@@ -193,6 +196,18 @@ func up(ctx context.Context, args []string, getenv func(string) string, stdout, 
 	case <-backend.done:
 		return backend.unexpected()
 	case <-frontend.done:
+		return cause(backend, frontend)
+	}
+}
+
+// cause is the error for a frontend that ended on its own: the backend's
+// end when it died too (the frontend cannot work without it), else the
+// frontend's.
+func cause(backend, frontend *child) error {
+	select {
+	case <-backend.done:
+		return backend.unexpected()
+	case <-time.After(time.Second):
 		return frontend.unexpected()
 	}
 }
