@@ -67,6 +67,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		sts.Serve(w, r, form)
+	case "iam":
+		form, err := awsproto.ParseForm(r, body)
+		if err != nil {
+			awsproto.WriteError(w, r, awsproto.Query, err)
+			return
+		}
+		s.iam.Serve(w, r, form)
 	default:
 		s.routeREST(w, r, proto, auth, body)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecr"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
+	"github.com/sockerless/sockerless/simulators/aws/internal/iam"
 	"github.com/sockerless/sockerless/simulators/aws/internal/lambda"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/serve"
@@ -27,6 +28,7 @@ type Server struct {
 	ecs    *ecs.Service
 	ecr    *ecr.Service
 	lambda *lambda.Service
+	iam    *iam.Service
 	tmp    string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
@@ -49,6 +51,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addJSON(s.logs.JSON())
+	if s.iam, err = iam.New(opts.Account, store); err != nil {
+		return nil, err
+	}
 	scratch, err := s.scratchDir("ecs-tasks")
 	if err != nil {
 		return nil, err
