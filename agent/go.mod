@@ -1,0 +1,3 @@
+module github.com/sockerless/sockerless/agent
+
+go 1.26.8
