@@ -91,6 +91,8 @@ var basicCases = []ocase{
 	{"id/u", `id -u`},
 	{"id/g", `id -g`},
 	{"id/un", `id -un`},
+	{"id/user-u", `id -u root; id -un root`},
+	{"id/unknown-user", `id nosuchuser`},
 	{"whoami", `whoami`},
 	{"base64/enc", `echo hello | base64`},
 	{"base64/dec", `echo aGVsbG8K | base64 -d`},

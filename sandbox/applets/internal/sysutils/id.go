@@ -20,6 +20,12 @@ type identity struct {
 
 func lookupIdentity(e *applet.Env) identity {
 	uid, gid := e.Credentials()
+	return identityOf(uid, gid)
+}
+
+// identityOf is the identity of uid and gid, named from the container's
+// /etc/passwd and /etc/group.
+func identityOf(uid, gid int) identity {
 	id := identity{uid: uid, gid: gid, user: strconv.Itoa(uid), group: strconv.Itoa(gid), names: map[int]string{}}
 	for _, u := range applet.ReadPasswd("/etc/passwd") {
 		if u.ID == uid {
@@ -59,10 +65,19 @@ func Id(e *applet.Env) int {
 	if err != nil {
 		return 1
 	}
-	if len(args) > 0 {
-		return e.Fail("unknown user %s", args[0])
+	var id identity
+	switch {
+	case len(args) > 1:
+		return e.ShowUsage()
+	case len(args) == 1:
+		u, ok := findUser(args[0])
+		if !ok {
+			return e.Fail("unknown user %s", args[0])
+		}
+		id = identityOf(u.ID, u.GID)
+	default:
+		id = lookupIdentity(e)
 	}
-	id := lookupIdentity(e)
 	all := append([]int{id.gid}, id.groups...)
 	show := func(n int, name string) string {
 		if o.Has("n") {
@@ -114,4 +129,15 @@ func Groups(e *applet.Env) int {
 	}
 	fmt.Fprintln(e.Stdout, strings.Join(parts, " "))
 	return 0
+}
+
+// findUser looks name up in /etc/passwd by name (busybox's id takes no
+// numeric uid).
+func findUser(name string) (applet.PasswdEntry, bool) {
+	for _, u := range applet.ReadPasswd("/etc/passwd") {
+		if u.Name == name {
+			return u, true
+		}
+	}
+	return applet.PasswdEntry{}, false
 }
