@@ -319,6 +319,21 @@ func TestImagesBuildPushSaveCommit(t *testing.T) {
 	if got := harness.MustDocker(t, fresh, "run", "--rm", remoteRef); got != "hi\nbuilt\nfrom the context\n/opt\n" {
 		t.Errorf("fresh backend run = %q", got)
 	}
+	// With the base image pulled too, --cache-from the pulled build serves
+	// the last stage's steps and the rebuild ends on the same image.
+	harness.MustDocker(t, host, "tag", img, reg+"/base:e2e")
+	harness.MustDocker(t, host, "push", reg+"/base:e2e")
+	harness.MustDocker(t, fresh, "pull", reg+"/base:e2e")
+	harness.MustDocker(t, fresh, "tag", reg+"/base:e2e", img)
+	rebuilt := harness.MustDocker(t, fresh, "build", "--build-arg", "MSG=hi", "--cache-from", remoteRef, "-t", "t2",
+		"--label", "acceptance=2", dir)
+	if n := strings.Count(rebuilt, "Using cache"); n != 6 {
+		t.Errorf("--cache-from served %d steps, want the last stage's 6:\n%s", n, rebuilt)
+	}
+	if a, b := harness.MustDocker(t, fresh, "inspect", "--format", "{{.Id}}", "t2"),
+		harness.MustDocker(t, fresh, "inspect", "--format", "{{.Id}}", remoteRef); a != b {
+		t.Errorf("--cache-from rebuild is %s, the pulled image %s", a, b)
+	}
 
 	// save | load round trip keeps the image ID.
 	id := harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", "t")

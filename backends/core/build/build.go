@@ -38,6 +38,7 @@ import (
 	"net/http"
 
 	"github.com/distribution/reference"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/moby/moby/api/types/container"
 	registrytypes "github.com/moby/moby/api/types/registry"
 
@@ -65,6 +66,7 @@ type Images interface {
 	Pull(ctx context.Context, ref reference.Named, opts imagestore.PullOptions, report func(imagestore.Progress)) (imagestore.Image, error)
 	Commit(ctx context.Context, parentID string, diff io.Reader, opts imagestore.CommitOptions) (imagestore.Image, error)
 	Tag(ctx context.Context, source, target string) error
+	CommitCached(ctx context.Context, parentID string, from imagestore.Image, index int, cfg dockerspec.DockerOCIImageConfig) (imagestore.Image, error)
 }
 
 var (
@@ -101,6 +103,10 @@ type Options struct {
 	Target string
 	// NoCache disables the layer cache.
 	NoCache bool
+	// CacheFrom are images (pulled, loaded) whose history may stand in
+	// for steps, as --cache-from; images missing from the store are
+	// skipped.
+	CacheFrom []string
 	// Remove deletes intermediate containers of successful steps (the
 	// default), ForceRemove those of failed steps too.
 	Remove, ForceRemove bool

@@ -83,6 +83,12 @@ func (b *Builder) Build(ctx context.Context, r io.Reader, opts Options, out Outp
 	}
 	addLabels(opts.Labels, stages)
 	j := &job{b: b, opts: opts, out: out, ctx: bc, lex: shell.NewLex(escape), used: map[string]bool{}}
+	for _, ref := range opts.CacheFrom {
+		// As dockerd, a --cache-from image that is not here is skipped.
+		if img, err := b.images.Resolve(ctx, ref); err == nil {
+			j.cacheFrom = append(j.cacheFrom, img)
+		}
+	}
 	id, err := j.run(ctx, stages, metaArgs)
 	if err != nil {
 		return Result{}, err
@@ -138,6 +144,9 @@ type job struct {
 	results []stageResult
 	step    int
 	total   int
+	// cacheFrom are the --cache-from images; once one served a step, only
+	// it is tried, as dockerd does.
+	cacheFrom []imagestore.Image
 }
 
 // stageResult is a built stage, which later FROM and COPY --from use.

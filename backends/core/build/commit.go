@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"reflect"
+	"slices"
 	"strings"
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -64,5 +66,65 @@ func (j *job) cached(ctx context.Context, st *state, cfg dockerspec.DockerOCIIma
 		st.imageID, st.config = c.ID, c.Config.Config
 		return true
 	}
+	if id, ok := j.cachedFrom(ctx, st, cfg, createdBy); ok {
+		j.out.Stream(" ---> Using cache\n")
+		st.imageID = id
+		if id != "" {
+			if img, err := j.b.images.Resolve(ctx, id); err == nil {
+				st.config = img.Config.Config
+			}
+		}
+		return true
+	}
 	return false
+}
+
+// cachedFrom matches a step against the --cache-from images, as dockerd's
+// ImageCache: an image whose history starts with the current image's
+// history and layers, and whose next entry is this step's command. When
+// that entry is the image's last, the image itself is the step's result;
+// otherwise the step's image is restored from the entry and its layer.
+func (j *job) cachedFrom(ctx context.Context, st *state, cfg dockerspec.DockerOCIImageConfig, createdBy string) (string, bool) {
+	if len(j.cacheFrom) == 0 {
+		return "", false
+	}
+	var parent imagestore.Image
+	if st.imageID != "" {
+		var err error
+		if parent, err = j.b.images.Resolve(ctx, st.imageID); err != nil {
+			return "", false
+		}
+	}
+	n := len(parent.Config.History)
+	for _, src := range j.cacheFrom {
+		h := src.Config.History
+		if len(h) <= n || h[n].CreatedBy != createdBy || !extends(src, parent) {
+			continue
+		}
+		if len(h)-1 == n {
+			return src.ID, true
+		}
+		img, err := j.b.images.CommitCached(ctx, st.imageID, src, n, cfg)
+		if err != nil {
+			return "", false
+		}
+		j.cacheFrom = []imagestore.Image{src}
+		return img.ID, true
+	}
+	return "", false
+}
+
+// extends reports whether img's history and layers start with parent's.
+func extends(img, parent imagestore.Image) bool {
+	ph, pd := parent.Config.History, parent.Config.RootFS.DiffIDs
+	h, d := img.Config.History, img.Config.RootFS.DiffIDs
+	if len(ph) >= len(h) || len(pd) > len(d) {
+		return false
+	}
+	for i := range ph {
+		if !reflect.DeepEqual(ph[i], h[i]) {
+			return false
+		}
+	}
+	return slices.Equal(pd, d[:len(pd)])
 }

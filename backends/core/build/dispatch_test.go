@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/backends/core/imagestore"
 	"github.com/sockerless/sockerless/backends/core/imagestore/imagestoretest"
 )
 
@@ -234,5 +236,35 @@ func TestWithoutMounted(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestBuildCacheFrom: an image loaded from elsewhere (no parent chain)
+// serves as the cache with --cache-from, and the build ends on its ID.
+func TestBuildCacheFrom(t *testing.T) {
+	files := map[string]string{"Dockerfile": "FROM busybox\nENV X=1\nCOPY a.txt /\nRUN [\"echo\", \"ran\"]\nLABEL last=1\n", "a.txt": "a"}
+	first := newFixture(t)
+	if out, jerr, err := first.build(t, files, client.ImageBuildOptions{Tags: []string{"app:1"}}); err != nil || jerr != nil {
+		t.Fatalf("%v %v\n%s", err, jerr, out)
+	}
+	var saved bytes.Buffer
+	if err := first.images.Save(t.Context(), &saved, []string{"app:1", "busybox"}); err != nil {
+		t.Fatal(err)
+	}
+	want := first.image(t, "app:1").ID
+
+	second := newFixture(t)
+	if err := second.images.Load(t.Context(), &saved, func(imagestore.Progress) {}); err != nil {
+		t.Fatal(err)
+	}
+	out, jerr, err := second.build(t, files, client.ImageBuildOptions{Tags: []string{"app:2"}, CacheFrom: []string{"app:1"}})
+	if err != nil || jerr != nil {
+		t.Fatalf("%v %v\n%s", err, jerr, out)
+	}
+	if n := strings.Count(out, "Using cache"); n != 4 || strings.Contains(out, "ran\n") {
+		t.Errorf("--cache-from served %d steps, want 4:\n%s", n, out)
+	}
+	if got := second.image(t, "app:2").ID; got != want {
+		t.Errorf("built %s, the cache source is %s", got, want)
 	}
 }

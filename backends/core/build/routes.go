@@ -80,6 +80,11 @@ func parseQuery(r *http.Request) (Options, error) {
 			return Options{}, errdefs.ErrInvalidArgument.WithMessage("error reading build args: " + err.Error())
 		}
 	}
+	if v := q.Get("cachefrom"); v != "" {
+		if err := json.Unmarshal([]byte(v), &opts.CacheFrom); err != nil {
+			return Options{}, errdefs.ErrInvalidArgument.WithMessage("error reading cache-from: " + err.Error())
+		}
+	}
 	if v := q.Get("labels"); v != "" {
 		if err := json.Unmarshal([]byte(v), &opts.Labels); err != nil {
 			return Options{}, errdefs.ErrInvalidArgument.WithMessage("error reading labels: " + err.Error())
