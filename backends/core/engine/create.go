@@ -58,6 +58,9 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 			return container.CreateResponse{}, createNotFound(err)
 		}
 	}
+	if err := e.checkLinks(&hc); err != nil {
+		return container.CreateResponse{}, err
+	}
 	id := newID()
 	mounts, err := e.mounts(id, &cfg, &hc)
 	if err != nil {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
 )
 
 // hostsTable is what the engine needs to write each container's
@@ -35,6 +38,40 @@ type hostsInfo struct {
 	noNetwork bool
 	// ip is the container's address on its NetworkMode's network.
 	ip string
+	// links are the legacy links (HostConfig.Links) to other containers.
+	links []hostLink
+}
+
+// hostLink is one legacy link: container id, known here as alias.
+type hostLink struct{ id, alias string }
+
+// parseLink parses a HostConfig.Links entry: "name:alias", "name", or
+// dockerd's stored form "/name:/container/alias".
+func parseLink(s string) (name, alias string) {
+	name, alias, ok := strings.Cut(s, ":")
+	if !ok {
+		alias = name
+	}
+	name = strings.TrimPrefix(name, "/")
+	if i := strings.LastIndex(alias, "/"); i >= 0 {
+		alias = alias[i+1:]
+	}
+	return name, alias
+}
+
+// checkLinks reports a link to a container that does not exist, as
+// dockerd's create (with a 400, so that the CLI does not pull).
+func (e *Engine) checkLinks(hc *container.HostConfig) error {
+	for _, l := range hc.Links {
+		name, alias := parseLink(l)
+		if name == "" || alias == "" {
+			return errdefs.ErrInvalidArgument.WithMessage("invalid link: " + l)
+		}
+		if _, err := e.get(name); err != nil {
+			return errdefs.ErrInvalidArgument.WithMessage("could not get container for " + name)
+		}
+	}
+	return nil
 }
 
 // trackHosts records what r's /etc/hosts needs; r's lock is held or r is
@@ -48,6 +85,12 @@ func (e *Engine) trackHosts(r *Record) {
 		}
 	}
 	info.noNetwork = mode == "none"
+	for _, l := range r.HostConfig.Links {
+		name, alias := parseLink(l)
+		if c, err := e.get(name); err == nil {
+			info.links = append(info.links, hostLink{id: c.rec.ID, alias: alias})
+		}
+	}
 	for name, ep := range r.Networks {
 		if ep != nil && ep.IPAddress.IsValid() && (info.ip == "" || name == mode) {
 			info.ip = ep.IPAddress.String()
@@ -96,7 +139,7 @@ func (e *Engine) neighbours(id string) []string {
 	out := e.nets.Neighbours(id)
 	e.hosts.mu.Lock()
 	for cid, info := range e.hosts.byID {
-		if info.shareWith == id {
+		if info.shareWith == id || slices.ContainsFunc(info.links, func(l hostLink) bool { return l.id == id }) {
 			out = append(out, cid)
 		}
 	}
@@ -131,6 +174,12 @@ func (e *Engine) writeHosts(id string) error {
 		}
 	}
 	running := maps.Clone(e.hosts.running)
+	var linked []string
+	for _, l := range info.links {
+		if target, ok := e.hosts.byID[l.id]; ok && running[l.id] && target.ip != "" {
+			linked = append(linked, fmt.Sprintf("%s\t%s %s", target.ip, l.alias, l.id[:min(12, len(l.id))]))
+		}
+	}
 	e.hosts.mu.Unlock()
 	if !ok {
 		return nil
@@ -179,6 +228,9 @@ func (e *Engine) writeHosts(id string) error {
 		}
 		slices.Sort(lines)
 		for _, l := range lines {
+			b.WriteString(l + "\n")
+		}
+		for _, l := range linked {
 			b.WriteString(l + "\n")
 		}
 	}

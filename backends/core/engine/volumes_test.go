@@ -162,3 +162,33 @@ func TestHostsFollowUserNetworks(t *testing.T) {
 		t.Errorf("connect twice: %v", err)
 	}
 }
+
+func TestHostsLegacyLinks(t *testing.T) {
+	ctx := t.Context()
+	v := newFullEnv(t)
+	db := v.create(t, "db", container.Config{Cmd: []string{"sleep"}}, nil)
+	app := v.create(t, "app", container.Config{Cmd: []string{"sleep"}}, &container.HostConfig{Links: []string{"db:database"}})
+	if _, err := v.e.Create(ctx, CreateOptions{Config: &container.Config{Image: "busybox"},
+		HostConfig: &container.HostConfig{Links: []string{"nosuch:x"}}}); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("link to an unknown container: %v", err)
+	}
+	read := func() string {
+		b, err := os.ReadFile(filepath.Join(v.e.rootFS(app), "etc", "hosts"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if err := v.e.Start(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(read(), "database") {
+		t.Errorf("a stopped linked container resolves:\n%s", read())
+	}
+	if err := v.e.Start(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(read(), "\tdatabase "+db[:12]) {
+		t.Errorf("the link does not resolve once db runs:\n%s", read())
+	}
+}
