@@ -11,7 +11,20 @@
 // The addresses are bookkeeping: whether packets flow between containers
 // is up to the driver's [driver.Network]. The memory backend has no
 // network stack, so its containers find each other only by name, through
-// the /etc/hosts the engine keeps current from [Manager.Peers].
+// the /etc/hosts the engine keeps current from [Manager.Peers] (standing
+// in for dockerd's embedded DNS server: running containers only); no
+// packet ever travels, so --internal, ports and options are recorded, not
+// enforced.
+//
+// Where this differs from dockerd:
+//   - An address is allocated when the container is created and kept
+//     until it is removed or disconnected; dockerd allocates at start and
+//     releases at stop. Inspect hides a stopped container's address, as
+//     dockerd shows none.
+//   - Removing a network forgets the endpoints of the stopped containers
+//     attached to it; dockerd keeps them and fails their next start.
+//   - IPv6, more than one IPAM pool per network, and drivers other than
+//     bridge answer 501 or dockerd's "plugin not found".
 package networks
 
 import (
