@@ -10,9 +10,10 @@
 //
 // The local driver's "type", "device" and "o" options are accepted and
 // recorded as dockerd does, but the backend mounts no file systems: a
-// volume whose options ask for anything but an ordinary directory
-// ("type=tmpfs" or "type=none" with "o=bind") cannot be mounted and its
-// containers fail to create with a 501 naming the backend.
+// "type=tmpfs" volume is an ordinary directory (its content is kept
+// between uses, unlike a tmpfs), "type=none,o=bind" mounts its device
+// directory, and any other type fails the container's create with a 501
+// naming the backend. Sizes ("size", tmpfs "size=") are not enforced.
 package volumes
 
 import (
