@@ -9,7 +9,9 @@
 // container's file system changes as a layer; COPY and ADD commit a layer
 // made from the build context (or another stage); the other instructions
 // commit their configuration change with an empty layer. Every committed
-// image records its parent, which is what the layer cache looks up.
+// image records its parent, which is what the layer cache looks up;
+// --cache-from images (pulled or loaded, without parents) serve as cache
+// by their history, as dockerd's ImageCache.
 //
 // Output, history entries and layers were compared with dockerd 20.10's
 // classic builder on the same Dockerfile (every instruction): same steps,

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/containerd/errdefs"
@@ -25,9 +26,16 @@ type buildContext struct {
 	root *os.Root
 }
 
-// close removes the extracted context.
+// close removes the extracted context, first making its directories
+// writable again (they carry the context's modes, maybe read-only).
 func (c *buildContext) close() {
 	c.root.Close()
+	filepath.WalkDir(c.dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(p, 0o700)
+		}
+		return nil
+	})
 	os.RemoveAll(c.dir)
 }
 
@@ -53,7 +61,8 @@ func extractContext(ctx context.Context, tmp string, r io.Reader, dockerfile str
 		return nil, errdefs.ErrInvalidArgument.WithMessage("failed to read the build context: " + err.Error())
 	}
 	defer rd.Close()
-	if err := untar(ctx, root, tar.NewReader(rd)); err != nil {
+	dirs := map[string]fs.FileMode{}
+	if err := untarDirs(ctx, root, tar.NewReader(rd), dirs); err != nil {
 		bc.close()
 		return nil, err
 	}
@@ -61,12 +70,23 @@ func extractContext(ctx context.Context, tmp string, r io.Reader, dockerfile str
 		bc.close()
 		return nil, err
 	}
+	// Directories were kept writable while their entries were written;
+	// now they take the context's modes, which COPY copies.
+	for name, mode := range dirs {
+		root.Chmod(name, mode)
+	}
 	return bc, nil
 }
 
 // untar writes the entries of tr under root: directories, regular files,
 // symlinks and hard links; other types are skipped.
 func untar(ctx context.Context, root *os.Root, tr *tar.Reader) error {
+	return untarDirs(ctx, root, tr, nil)
+}
+
+// untarDirs is untar that records the directories' modes in dirs (when
+// not nil) and leaves the directories writable by their owner.
+func untarDirs(ctx context.Context, root *os.Root, tr *tar.Reader, dirs map[string]fs.FileMode) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -94,6 +114,9 @@ func untar(ctx context.Context, root *os.Root, tr *tar.Reader) error {
 				return contextErr(err)
 			}
 			root.Chmod(name, mode|0o700)
+			if dirs != nil {
+				dirs[name] = mode
+			}
 		case tar.TypeReg:
 			f, err := root.OpenFile(name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode|0o600)
 			if err != nil {

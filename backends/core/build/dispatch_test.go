@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -266,5 +267,25 @@ func TestBuildCacheFrom(t *testing.T) {
 	}
 	if got := second.image(t, "app:2").ID; got != want {
 		t.Errorf("built %s, the cache source is %s", got, want)
+	}
+}
+
+// TestBuildCopyKeepsModes: COPY of a directory keeps the context's modes
+// of what is below it.
+func TestBuildCopyKeepsModes(t *testing.T) {
+	f := newFixture(t)
+	ctxTar := imagestoretest.Tar(t, imagestoretest.Entry{Name: "Dockerfile", Body: "FROM busybox\nCOPY src /dst\n"},
+		imagestoretest.Entry{Name: "src/", Type: '5', Mode: 0o755}, imagestoretest.Entry{Name: "src/private/", Type: '5', Mode: 0o750},
+		imagestoretest.Entry{Name: "src/private/run.sh", Body: "#!/bin/sh\n", Mode: 0o700})
+	res, err := f.cli.ImageBuild(t.Context(), bytes.NewReader(ctxTar), client.ImageBuildOptions{Tags: []string{"modes"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	for name, want := range map[string]int64{"dst/private/": 0o750, "dst/private/run.sh": 0o700, "dst/": 0o755} {
+		if hdr := f.layerEntry(t, "modes", name); hdr == nil || hdr.Mode&0o7777 != want {
+			t.Errorf("%s: %+v, want mode %o", name, hdr, want)
+		}
 	}
 }
