@@ -13,6 +13,7 @@ import (
 	"github.com/sockerless/sockerless/simulators/aws/internal/iam"
 	"github.com/sockerless/sockerless/simulators/aws/internal/lambda"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
+	"github.com/sockerless/sockerless/simulators/aws/internal/s3"
 	"github.com/sockerless/sockerless/simulators/core/serve"
 	"github.com/sockerless/sockerless/simulators/core/state"
 )
@@ -29,6 +30,7 @@ type Server struct {
 	ecr    *ecr.Service
 	lambda *lambda.Service
 	iam    *iam.Service
+	s3     *s3.Service
 	tmp    string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
@@ -81,6 +83,16 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addREST("lambda", s.lambda.Handler(bodyFrom))
+	objects := ""
+	if store.Persistent() {
+		if objects, err = store.Dir("s3-data"); err != nil {
+			return nil, err
+		}
+	}
+	if s.s3, err = s3.New(opts.Account, store, objects); err != nil {
+		return nil, err
+	}
+	s.rest["s3"] = s.s3.Serve
 	return s, nil
 }
 
