@@ -15,7 +15,7 @@ import (
 	"github.com/sockerless/sockerless/backends/core/store"
 )
 
-func open(t *testing.T, dir string) *Manager {
+func open(t testing.TB, dir string) *Manager {
 	t.Helper()
 	st, err := store.Open(filepath.Join(dir, "state"))
 	if err != nil {
