@@ -110,4 +110,3 @@ func TestS3LargeUploadAndPersistence(t *testing.T) {
 		t.Errorf("read back %d bytes, want %d", len(b), len(data))
 	}
 }
-

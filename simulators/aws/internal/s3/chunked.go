@@ -42,4 +42,3 @@ func decodeChunked(body []byte) ([]byte, error) {
 		}
 	}
 }
-
