@@ -80,14 +80,16 @@ func composeBinary(t testing.TB) string {
 	return bin
 }
 
-// project runs one compose project against a daemon.
+// project runs one compose project against a daemon, as `docker compose`:
+// the binary is installed as a CLI plugin in a DOCKER_CONFIG of the test's
+// own, so the user's ~/.docker is left alone.
 type project struct {
-	t    testing.TB
-	bin  string
-	host string
-	name string
-	dir  string
-	env  []string
+	t      testing.TB
+	config string // DOCKER_CONFIG with cli-plugins/docker-compose
+	host   string
+	name   string
+	dir    string
+	env    []string
 }
 
 func newProject(t testing.TB, host, name string, env ...string) *project {
@@ -96,7 +98,14 @@ func newProject(t testing.TB, host, name string, env ...string) *project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &project{t: t, bin: composeBinary(t), host: host, name: name, dir: dir, env: env}
+	config := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(config, "cli-plugins"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(composeBinary(t), filepath.Join(config, "cli-plugins", "docker-compose")); err != nil {
+		t.Fatal(err)
+	}
+	return &project{t: t, config: config, host: host, name: name, dir: dir, env: env}
 }
 
 // run runs `docker compose -p NAME ARGS...` and returns its result.
@@ -104,10 +113,10 @@ func (p *project) run(args ...string) harness.Result {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.t.Context(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, p.bin, append([]string{"-p", p.name, "--project-directory", p.dir}, args...)...)
+	cmd := exec.CommandContext(ctx, "docker", append([]string{"compose", "-p", p.name, "--project-directory", p.dir}, args...)...)
 	cmd.Dir = p.dir
-	cmd.Env = append(append(os.Environ(), "DOCKER_HOST="+p.host, "DOCKER_CONTEXT=", "COMPOSE_MENU=false",
-		"COMPOSE_STATUS_STDOUT=0"), p.env...)
+	cmd.Env = append(append(os.Environ(), "DOCKER_HOST="+p.host, "DOCKER_CONFIG="+p.config, "DOCKER_CONTEXT=",
+		"DOCKER_CLI_HINTS=false", "COMPOSE_MENU=false", "COMPOSE_STATUS_STDOUT=0"), p.env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
