@@ -17,7 +17,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DA
 # end-to-end tests run without it: they spend their time in wazero's
 # compiler and in real clients, where -race multiplies the time by ten and
 # finds nothing the unit tests of the concurrent code don't.
-RACE_PKGS  := ./api/... ./backends/core/... ./backends/memory/... ./frontends/docker/... ./cmd/sockerless/... ./simulators/core/... ./simulators/aws/...
+RACE_PKGS  := ./agent/... ./api/... ./backends/core/... ./backends/memory/... ./frontends/docker/... ./cmd/sockerless/... ./simulators/core/... ./simulators/aws/...
 PLAIN_PKGS := ./sandbox/... ./sandbox/applets/... ./tests/...
 
 .PHONY: build test short lint fmt tidy run toolbox fuzz bench
@@ -31,6 +31,7 @@ toolbox:
 build: toolbox
 	@mkdir -p $(BIN)
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./cmd/sockerless
+	CGO_ENABLED=0 go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./agent/cmd/sockerless-agent
 
 test: build
 	go test -race -count=1 $(RACE_PKGS)
