@@ -115,9 +115,17 @@ func (r *Reaper) execTTY(ctx context.Context, cmd *exec.Cmd, spec wire.ExecSpec,
 	if xio.Stdin != nil {
 		go func() { _, _ = io.Copy(tty, xio.Stdin) }()
 	}
-	go control(ctx, p, exited, xio, tty)
+	// control uses the terminal until the process has exited; it must be
+	// done with it before the deferred Close.
+	ctl := make(chan struct{})
+	go func() {
+		defer close(ctl)
+		control(ctx, p, exited, xio, tty)
+	}()
 	err = pump(tty, xio.Stdout, exited)
-	return ExitCode(status()), err
+	code := ExitCode(status())
+	<-ctl
+	return code, err
 }
 
 // control delivers signals and resizes until the process exits, and kills
