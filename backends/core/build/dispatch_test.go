@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/client"
 
-	"github.com/sockerless/sockerless/api/driver"
 	"github.com/sockerless/sockerless/backends/core/imagestore"
 	"github.com/sockerless/sockerless/backends/core/imagestore/imagestoretest"
 )
@@ -218,27 +217,6 @@ func TestBuildTargetAndLabels(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
-
-func TestWithoutMounted(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []driver.Change
-		want []driver.Change
-	}{
-		{"only hosts", []driver.Change{{Path: "/etc", Kind: 0}, {Path: "/etc/hosts", Kind: 1}}, []driver.Change{}},
-		{"hosts and a file", []driver.Change{{Path: "/etc", Kind: 0}, {Path: "/etc/hosts", Kind: 1}, {Path: "/etc/app.conf", Kind: 1}},
-			[]driver.Change{{Path: "/etc", Kind: 0}, {Path: "/etc/app.conf", Kind: 1}}},
-		{"elsewhere", []driver.Change{{Path: "/etc/resolv.conf", Kind: 0}, {Path: "/etc/hostname", Kind: 0}, {Path: "/out", Kind: 1}},
-			[]driver.Change{{Path: "/out", Kind: 1}}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, withoutMounted(tc.in)); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
-		})
-	}
-}
 
 // TestBuildCacheFrom: an image loaded from elsewhere (no parent chain)
 // serves as the cache with --cache-from, and the build ends on its ID.

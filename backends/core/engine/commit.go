@@ -86,6 +86,7 @@ func (e *Engine) Commit(ctx context.Context, ref string, opts CommitOptions) (st
 	if err != nil {
 		return "", e.fsErr("commit", err)
 	}
+	changes = withoutMounted(changes)
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeDiff(ctx, fs, id, changes, pw)) }()
 	img, err := store.Commit(ctx, imageID, pr, imagestore.CommitOptions{Ref: named, Config: imageConfig(&cfg),

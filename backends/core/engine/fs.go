@@ -88,7 +88,10 @@ func (e *Engine) Changes(ctx context.Context, ref string) ([]driver.Change, erro
 		return nil, err
 	}
 	ch, err := fs.Changes(ctx, id)
-	return ch, e.fsErr("diff", err)
+	if err != nil {
+		return nil, e.fsErr("diff", err)
+	}
+	return withoutMounted(ch), nil
 }
 
 // running returns container ref when its main process runs.
