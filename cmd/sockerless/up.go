@@ -38,6 +38,8 @@ type upOptions struct {
 	// frontend flags passed through as given
 	tls, tlsVerify                 bool
 	tlsCert, tlsKey, tlsCA, logLvl string
+	// backend flags passed through as given
+	mirrors, insecure listFlag
 }
 
 func parseUp(args []string, getenv func(string) string, stderr io.Writer) (upOptions, error) {
@@ -54,6 +56,8 @@ func parseUp(args []string, getenv func(string) string, stderr io.Writer) (upOpt
 	fs.StringVar(&o.tlsKey, "tlskey", "", "TLS key `file` (frontend)")
 	fs.StringVar(&o.tlsCA, "tlscacert", "", "CA `file` for client certificates (frontend)")
 	fs.StringVar(&o.logLvl, "log-level", "", "log `level` of both daemons")
+	fs.Var(&o.mirrors, "registry-mirror", "Docker Hub mirror `URL` (backend, repeatable)")
+	fs.Var(&o.insecure, "insecure-registry", "registry `host:port` or CIDR reached over plain HTTP (backend, repeatable)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, errHelp
@@ -101,6 +105,21 @@ func (o upOptions) frontendArgs(backendAddr string) []string {
 		if f[1] != "" {
 			args = append(args, f[0], f[1])
 		}
+	}
+	return args
+}
+
+// backendArgs are the backend's flags for o, listening on socket sock.
+func (o upOptions) backendArgs(sock string) []string {
+	args := []string{"--listen", "unix://" + sock, "--data-dir", filepath.Join(o.dataDir, o.backend)}
+	if o.logLvl != "" {
+		args = append(args, "--log-level", o.logLvl)
+	}
+	for _, m := range o.mirrors {
+		args = append(args, "--registry-mirror", m)
+	}
+	for _, r := range o.insecure {
+		args = append(args, "--insecure-registry", r)
 	}
 	return args
 }
@@ -158,10 +177,7 @@ func up(ctx context.Context, args []string, getenv func(string) string, stdout, 
 	}
 	env := childEnv(token)
 	backendSock := filepath.Join(o.dataDir, "backend.sock")
-	backendArgs := []string{"--listen", "unix://" + backendSock, "--data-dir", filepath.Join(o.dataDir, o.backend)}
-	if o.logLvl != "" {
-		backendArgs = append(backendArgs, "--log-level", o.logLvl)
-	}
+	backendArgs := o.backendArgs(backendSock)
 
 	backend, err := startChild("backend", backendBin, backendArgs, env, stderr)
 	if err != nil {

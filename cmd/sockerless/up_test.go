@@ -269,3 +269,19 @@ func TestFrontendArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestBackendArgs: registry flags reach the backend, as dockerd's.
+func TestBackendArgs(t *testing.T) {
+	o, err := parseUp([]string{"--data-dir", "/d", "--log-level", "warn", "--registry-mirror", "http://127.0.0.1:5000",
+		"--insecure-registry", "reg.local:5000", "--insecure-registry", "10.0.0.0/8"},
+		func(string) string { return "" }, &lockedBuffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(o.backendArgs("/d/backend.sock"), " ")
+	want := "--listen unix:///d/backend.sock --data-dir /d/memory --log-level warn --registry-mirror http://127.0.0.1:5000 " +
+		"--insecure-registry reg.local:5000 --insecure-registry 10.0.0.0/8"
+	if got != want {
+		t.Errorf("backend args\n got %s\nwant %s", got, want)
+	}
+}
