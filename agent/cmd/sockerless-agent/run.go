@@ -44,7 +44,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("sockerless-agent", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.listen, "listen", "", "serve backends on this address (forward mode), e.g. :9111")
+	fs.StringVar(&c.listen, "listen", "", "serve backends on this address (forward mode), e.g. :9111 or :${PORT:-9111}")
 	fs.StringVar(&c.callback, "callback", "", "dial the backend at this URL (reverse mode)")
 	fs.StringVar(&c.id, "id", "", "container ID sent to the backend in reverse mode (default $SOCKERLESS_CONTAINER_ID)")
 	fs.StringVar(&c.root, "root", "/", "root directory of the container file system served to archive requests")
@@ -160,7 +160,7 @@ func serve(ctx context.Context, c config, a *server.Agent, getenv func(string) s
 		}
 		return a.DialBack(ctx, c.callback, id)
 	}
-	ln, err := net.Listen("tcp", c.listen)
+	ln, err := net.Listen("tcp", expand(c.listen, getenv))
 	if err != nil {
 		return err
 	}

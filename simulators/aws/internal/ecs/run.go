@@ -227,6 +227,11 @@ func (s *Service) startContainer(t *task, c *container, dir string, sh *shipper)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ports, err := bindPorts(c)
+	if err != nil {
+		return err
+	}
+	env = append(env, ports...)
 	c.LastStatus, c.RuntimeID = "RUNNING", t.id()+"-"+randomHex(4)
 	if len(argv) == 0 {
 		return nil

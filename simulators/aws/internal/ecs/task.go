@@ -71,9 +71,19 @@ type container struct {
 	Cpu               string             `json:"cpu,omitempty"`
 	Memory            string             `json:"memory,omitempty"`
 	HealthStatus      string             `json:"healthStatus"`
+	NetworkBindings   []networkBinding   `json:"networkBindings,omitempty"`
 
 	def  containerDef
 	proc *process.Process
+}
+
+// networkBinding is where a container port is reachable from outside
+// the task.
+type networkBinding struct {
+	BindIP        string `json:"bindIP"`
+	ContainerPort int32  `json:"containerPort"`
+	HostPort      int32  `json:"hostPort"`
+	Protocol      string `json:"protocol"`
 }
 
 type containerOverride struct {

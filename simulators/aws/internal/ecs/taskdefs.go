@@ -17,20 +17,28 @@ import (
 // on. The definition itself is kept as sent (raw), so that every member a
 // client set is echoed back as ECS does.
 type containerDef struct {
-	Name             string     `json:"name"`
-	Image            string     `json:"image"`
-	EntryPoint       []string   `json:"entryPoint"`
-	Command          []string   `json:"command"`
-	Environment      []KeyValue `json:"environment"`
-	WorkingDirectory string     `json:"workingDirectory"`
-	Essential        *bool      `json:"essential"`
-	StopTimeout      *int32     `json:"stopTimeout"`
-	Cpu              int32      `json:"cpu"`
-	Memory           *int32     `json:"memory"`
+	Name             string        `json:"name"`
+	Image            string        `json:"image"`
+	EntryPoint       []string      `json:"entryPoint"`
+	Command          []string      `json:"command"`
+	Environment      []KeyValue    `json:"environment"`
+	WorkingDirectory string        `json:"workingDirectory"`
+	Essential        *bool         `json:"essential"`
+	StopTimeout      *int32        `json:"stopTimeout"`
+	Cpu              int32         `json:"cpu"`
+	Memory           *int32        `json:"memory"`
+	PortMappings     []portMapping `json:"portMappings"`
 	LogConfiguration *struct {
 		LogDriver string            `json:"logDriver"`
 		Options   map[string]string `json:"options"`
 	} `json:"logConfiguration"`
+}
+
+// portMapping is a container port the task exposes.
+type portMapping struct {
+	ContainerPort int32  `json:"containerPort"`
+	HostPort      int32  `json:"hostPort"`
+	Protocol      string `json:"protocol"`
 }
 
 func (c containerDef) essential() bool { return c.Essential == nil || *c.Essential }
