@@ -69,17 +69,24 @@ func builtinChown(c *Container, _ *Process, args []string, pe *procEnv) int {
 	})
 }
 
-// splitFlags separates leading single-letter flags from the operands.
+// splitFlags separates single-letter flags from the operands. Flags may
+// follow operands ("chown 0:0 -R /builds", as gitlab-ci-local runs it):
+// busybox's getopt permutes them. A symbolic mode that starts with '-'
+// ("-x") is an operand, and "--" ends the flags.
 func splitFlags(args []string) (string, []string) {
 	flags := ""
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 && args[0][1] != '-' && !isModeLike(args[0]) {
-		flags += args[0][1:]
-		args = args[1:]
+	var rest []string
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return flags, append(rest, args[i+1:]...)
+		case strings.HasPrefix(a, "-") && len(a) > 1 && a[1] != '-' && !isModeLike(a):
+			flags += a[1:]
+		default:
+			rest = append(rest, a)
+		}
 	}
-	if len(args) > 0 && args[0] == "--" {
-		args = args[1:]
-	}
-	return flags, args
+	return flags, rest
 }
 
 // isModeLike reports a symbolic mode that starts with '-' ("-x").

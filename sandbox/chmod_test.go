@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -74,5 +75,26 @@ func TestAccess(t *testing.T) {
 	got := runArgs(t, c, ProcessConfig{Args: []string{"sh", "-c", "[ -r /etc/passwd ] && ! [ -w /etc/passwd ] && [ -x /bin/sh ] && cd /tmp && echo ok"}, User: "nobody"})
 	if got != (result{stdout: "ok\n"}) {
 		t.Errorf("as nobody: %+v", got)
+	}
+}
+
+func TestSplitFlags(t *testing.T) {
+	tests := []struct {
+		args     []string
+		flags    string
+		operands []string
+	}{
+		{[]string{"-R", "755", "/d"}, "R", []string{"755", "/d"}},
+		{[]string{"0:0", "-R", "/builds"}, "R", []string{"0:0", "/builds"}}, // gitlab-ci-local's order
+		{[]string{"777", "-R", "/tmp/"}, "R", []string{"777", "/tmp/"}},
+		{[]string{"-R", "-x", "/d"}, "R", []string{"-x", "/d"}},
+		{[]string{"-f", "--", "-R", "/d"}, "f", []string{"-R", "/d"}},
+		{[]string{"644", "-"}, "", []string{"644", "-"}},
+	}
+	for _, tc := range tests {
+		flags, operands := splitFlags(tc.args)
+		if flags != tc.flags || !slices.Equal(operands, tc.operands) {
+			t.Errorf("splitFlags(%q) = %q, %q; want %q, %q", tc.args, flags, operands, tc.flags, tc.operands)
+		}
 	}
 }
