@@ -65,6 +65,7 @@ func NewServer(cfg Config) (*Server, error) {
 
 	var h http.Handler = mux
 	h = httpx.StripVersion(h)
+	h = libpodPrefix(h)
 	h = withHeaders(common, h)
 	h = hlog.AccessHandler(accessLog)(h)
 	h = hlog.RequestIDHandler("req_id", RequestIDHeader)(h)

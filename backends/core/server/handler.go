@@ -22,6 +22,7 @@ import (
 	"github.com/sockerless/sockerless/backends/core/images"
 	"github.com/sockerless/sockerless/backends/core/imagestore"
 	"github.com/sockerless/sockerless/backends/core/networks"
+	"github.com/sockerless/sockerless/backends/core/pods"
 	"github.com/sockerless/sockerless/backends/core/streams"
 	"github.com/sockerless/sockerless/backends/core/system"
 	"github.com/sockerless/sockerless/backends/core/volumes"
@@ -36,6 +37,8 @@ type HandlerOptions struct {
 	// Volumes may be nil in tests that need no volume routes.
 	Volumes *volumes.Manager
 	Events  *events.Bus
+	// Pods may be nil in tests that need no libpod routes.
+	Pods    *pods.Manager
 	Tracker *streams.Tracker
 	Token   string
 	Logger  zerolog.Logger
@@ -65,6 +68,9 @@ func NewHandler(o HandlerOptions) http.Handler {
 		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events,
 		Registry: o.Registry})
 	registerVolumes(mux, o, drv.Name)
+	if o.Pods != nil {
+		pods.Register(mux, o.Pods)
+	}
 	mux.HandleFunc("/", httpx.NotFound)
 
 	// The frontend strips /vX.Y; accepting it here too lets a Docker client

@@ -21,6 +21,7 @@ import (
 	"github.com/sockerless/sockerless/backends/core/events"
 	"github.com/sockerless/sockerless/backends/core/imagestore"
 	"github.com/sockerless/sockerless/backends/core/networks"
+	"github.com/sockerless/sockerless/backends/core/pods"
 	"github.com/sockerless/sockerless/backends/core/registry"
 	"github.com/sockerless/sockerless/backends/core/store"
 	"github.com/sockerless/sockerless/backends/core/streams"
@@ -54,6 +55,9 @@ type Core struct {
 	Networks *networks.Manager
 	Volumes  *volumes.Manager
 	Events   *events.Bus
+	// Pods are the libpod pods: named groups of containers sharing the
+	// network namespace of an infra container.
+	Pods     *pods.Manager
 	tracker  *streams.Tracker
 	handler  http.Handler
 	close    sync.Once
@@ -105,9 +109,13 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Core{Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, tracker: streams.NewTracker()}
+	pm, err := pods.Open(st, eng, opts.Driver.Name)
+	if err != nil {
+		return nil, err
+	}
+	c := &Core{Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, Pods: pm, tracker: streams.NewTracker()}
 	c.handler = NewHandler(HandlerOptions{
-		Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, Tracker: c.tracker,
+		Engine: eng, Images: images, Networks: nets, Volumes: vols, Events: bus, Pods: pm, Tracker: c.tracker,
 		Token: opts.Token, Logger: opts.Logger, DataDir: opts.DataDir, ID: id,
 		Registry: registry.ServiceConfig(opts.Mirrors, opts.InsecureRegistries),
 	})

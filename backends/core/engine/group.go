@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Group is a set of containers that share one network namespace, as a
+// pod's containers do: the root owns the namespace and every other member
+// joins it with NetworkMode "container:<ref>", directly or through another
+// member. Cloud backends run a group as one multi-container task (ECS task,
+// Cloud Run service with sidecars, ACA app); the libpod pod endpoints
+// (package pods) name the group of a pod's infra container.
+type Group struct {
+	// Root is the container whose network namespace the members share.
+	Root string
+	// Members are the containers of the group, root first, then in the
+	// order they were created.
+	Members []Member
+}
+
+// Member is one container of a [Group].
+type Member struct {
+	ID      string
+	Name    string // without the leading slash
+	Status  string // Docker's state: created, running, exited...
+	Created time.Time
+}
+
+// Group returns the group of container ref: the containers that share its
+// network namespace. A container that shares no namespace is a group of
+// one.
+func (e *Engine) Group(ctx context.Context, ref string) (Group, error) {
+	c, err := e.get(ref)
+	if err != nil {
+		return Group{}, err
+	}
+	all := e.all()
+	parent := map[string]string{} // member ID → the container it joins
+	info := map[string]Member{}
+	for _, o := range all {
+		o.mu.Lock()
+		r := &o.rec
+		id := r.ID
+		info[id] = Member{ID: id, Name: strings.TrimPrefix(r.Name, "/"), Status: string(r.State.Status), Created: r.Created}
+		mode := string(r.HostConfig.NetworkMode)
+		o.mu.Unlock()
+		if target, ok := strings.CutPrefix(mode, "container:"); ok {
+			if t, err := e.get(target); err == nil {
+				parent[id] = t.rec.ID // the ID never changes: no lock needed
+			}
+		}
+	}
+	root := rootOf(c.rec.ID, parent)
+	g := Group{Root: root}
+	for id, m := range info {
+		if id != root && rootOf(id, parent) == root {
+			g.Members = append(g.Members, m)
+		}
+	}
+	slices.SortFunc(g.Members, func(a, b Member) int {
+		if d := a.Created.Compare(b.Created); d != 0 {
+			return d
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	g.Members = slices.Insert(g.Members, 0, info[root])
+	return g, nil
+}
+
+// rootOf follows the "container:" chain from id to the container that owns
+// the namespace. A cycle (impossible through the API, as the target must
+// exist first) ends the walk at the container seen twice.
+func rootOf(id string, parent map[string]string) string {
+	seen := map[string]bool{id: true}
+	for {
+		p, ok := parent[id]
+		if !ok || seen[p] {
+			return id
+		}
+		seen[p] = true
+		id = p
+	}
+}
+
+// RandomName returns a free adjective_surname container name, as dockerd
+// (and podman, for pods) names what the client left unnamed.
+func (e *Engine) RandomName() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.generateName()[1:]
+}
