@@ -147,6 +147,17 @@ func TestStdinScript(t *testing.T) {
 	}
 }
 
+func TestStdinScriptWithoutFinalNewline(t *testing.T) {
+	c, _ := testContainer(t)
+	for _, in := range []string{"echo one\necho two", "x=1; echo last", "echo only"} {
+		got := runArgs(t, c, ProcessConfig{Args: []string{"sh"}, Stdin: strings.NewReader(in)})
+		last := in[strings.LastIndex(in, "echo ")+5:] + "\n"
+		if !strings.HasSuffix(got.stdout, last) {
+			t.Errorf("sh < %q: got %+v, want stdout ending %q", in, got, last)
+		}
+	}
+}
+
 func TestNativeProgram(t *testing.T) {
 	c, root := testContainer(t)
 	writeFile(t, root+"/usr/local/bin/node", "\x7fELF\x02\x01\x01", 0o755)

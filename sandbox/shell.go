@@ -117,7 +117,7 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 		}
 	}
 	prompt()
-	err = parser.Interactive(&ctxReader{p: p, r: pe.stdin}, func(stmts []*syntax.Stmt) bool {
+	err = parser.Interactive(&finalNewline{r: &ctxReader{p: p, r: pe.stdin}}, func(stmts []*syntax.Stmt) bool {
 		if parser.Incomplete() {
 			if pe.tty {
 				io.WriteString(pe.stdout, "> ")
@@ -203,4 +203,35 @@ func (c *Container) newRunner(p *Process, pe *procEnv, params []string) (*interp
 	r.Dir = pe.dir
 	h.runner = r
 	return r, nil
+}
+
+// finalNewline reads r and adds a newline at its end when the last line has
+// none: mvdan.cc/sh's Interactive parser drops an unterminated last line,
+// and a shell runs it ("printf '. /gcl-cmd' | docker start -ai", as
+// gitlab-ci-local feeds its job script).
+type finalNewline struct {
+	r    io.Reader
+	last byte // the last byte read, 0 before any
+	eof  bool
+}
+
+func (f *finalNewline) Read(b []byte) (int, error) {
+	if f.eof {
+		return 0, io.EOF
+	}
+	n, err := f.r.Read(b)
+	if n > 0 {
+		f.last = b[n-1]
+	}
+	if err == io.EOF {
+		f.eof = true
+		if n < len(b) && f.last != '\n' && f.last != 0 { // nothing to add after an empty input
+			b[n] = '\n'
+			n++
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
+	return n, err
 }
