@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +46,11 @@ func extract(ctx context.Context, fsys *rootfs.FS, dest string, r io.Reader, opt
 			continue
 		}
 		res, err := fsys.Resolve(path.Join(dest, name), false)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err = mkdirParents(fsys, dest, name); err == nil {
+				res, err = fsys.Resolve(path.Join(dest, name), false)
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("extract %s: %w", hdr.Name, err)
 		}
@@ -71,6 +77,27 @@ func extract(ctx context.Context, fsys *rootfs.FS, dest string, r io.Reader, opt
 	}
 	for i := len(dirs) - 1; i >= 0; i-- { // after their contents were written
 		os.Chtimes(dirs[i].host, dirs[i].mtime, dirs[i].mtime)
+	}
+	return nil
+}
+
+// mkdirParents creates the missing parent directories of name below dest,
+// mode 0755, as dockerd's archive.Unpack does for an archive without
+// directory entries (act copies "workflow/event.json" alone).
+func mkdirParents(fsys *rootfs.FS, dest, name string) error {
+	cur := dest
+	for _, comp := range strings.Split(strings.Trim(path.Dir(name), "/"), "/") {
+		cur = path.Join(cur, comp)
+		res, err := fsys.Resolve(cur, true)
+		if err != nil {
+			return err
+		}
+		if res.ReadOnly {
+			return errdefs.ErrPermissionDenied.WithMessage("mounted volume is marked read-only")
+		}
+		if err := os.Mkdir(res.Host, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
 	}
 	return nil
 }

@@ -52,3 +52,34 @@ func FuzzExtract(f *testing.F) {
 		})
 	})
 }
+
+// TestExtractCreatesParents extracts entries whose parent directories the
+// archive does not list, as act's CopyToContainer sends them.
+func TestExtractCreatesParents(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "var/run/act"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := rootfs.New(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, n := range []string{"workflow/event.json", "workflow/deep/x/0.sh"} {
+		tw.WriteHeader(&tar.Header{Name: n, Typeflag: tar.TypeReg, Mode: 0o644, Size: 2})
+		tw.Write([]byte("{}"))
+	}
+	tw.Close()
+	if err := extract(t.Context(), fsys, "/var/run/act", &buf, driver.ArchiveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"workflow/event.json", "workflow/deep/x/0.sh"} {
+		if b, err := os.ReadFile(filepath.Join(root, "var/run/act", n)); err != nil || string(b) != "{}" {
+			t.Errorf("%s: %q, %v", n, b, err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(root, "var/run/act/workflow/deep")); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("created parent: %v, %v", fi, err)
+	}
+}
