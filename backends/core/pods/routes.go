@@ -31,11 +31,15 @@ func Register(mux *http.ServeMux, m *Manager) {
 type handlers struct{ m *Manager }
 
 // errorModel is libpod's error body (errorhandling.ErrorModel): the
-// podman client prints Message; Because is the innermost cause.
+// podman client prints Message; Because is the innermost cause. A 409 also
+// carries Errs (errorhandling.PodConflictErrorModel), which is what the
+// podman client decodes for a pod's 409: podman itself sends only the
+// ErrorModel there, and its client prints an empty "Error: ".
 type errorModel struct {
-	Because      string `json:"cause"`
-	Message      string `json:"message"`
-	ResponseCode int    `json:"response"`
+	Because      string   `json:"cause"`
+	Message      string   `json:"message"`
+	ResponseCode int      `json:"response"`
+	Errs         []string `json:"Errs,omitempty"`
 }
 
 // api is httpx.API with libpod's error envelope.
@@ -58,7 +62,11 @@ func api(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 		if i := strings.LastIndex(msg, ": "); i >= 0 {
 			cause = msg[i+2:]
 		}
-		_ = httpx.WriteJSON(w, status, errorModel{Because: cause, Message: msg, ResponseCode: status})
+		em := errorModel{Because: cause, Message: msg, ResponseCode: status}
+		if status == http.StatusConflict {
+			em.Errs = []string{msg}
+		}
+		_ = httpx.WriteJSON(w, status, em)
 	})
 }
 
