@@ -157,6 +157,9 @@ func (e *Engine) recover(ctx context.Context, c *Container) {
 		}
 		return
 	case StatusRunning, StatusPaused, StatusRestarting:
+		if e.reattach(ctx, c) {
+			return
+		}
 		r.State = State{Status: StatusExited, ExitCode: 255, StartedAt: r.State.StartedAt, FinishedAt: e.now().UTC(), Health: r.State.Health}
 		if err := e.persist(c); err != nil {
 			e.log.Error().Err(err).Str("container_id", r.ID).Msg("record recovered state")
