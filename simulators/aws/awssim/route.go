@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 	"github.com/sockerless/sockerless/simulators/aws/internal/sts"
 	"github.com/sockerless/sockerless/simulators/core/reqid"
 )
@@ -41,6 +42,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		awsproto.WriteError(w, r, proto, awsproto.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException", "Request must be smaller than %d bytes", awsproto.MaxJSONBody))
 		return
 	}
+	if proto == awsproto.Query && (strings.Contains(string(body), "Version="+ec2.APIVersion) || r.URL.Query().Get("Version") == ec2.APIVersion) {
+		proto = awsproto.EC2Query // EC2's own error envelope, even for authentication errors
+	}
 	auth, err := s.authenticate(r, body)
 	if err != nil {
 		awsproto.WriteError(w, r, proto, authError(err, proto))
@@ -74,6 +78,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.iam.Serve(w, r, form)
+	case "ec2":
+		form, err := awsproto.ParseForm(r, body)
+		if err != nil {
+			awsproto.WriteError(w, r, awsproto.EC2Query, err)
+			return
+		}
+		s.ec2.Serve(w, r, form)
 	default:
 		s.routeREST(w, r, proto, auth, body)
 	}

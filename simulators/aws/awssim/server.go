@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecr"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
 	"github.com/sockerless/sockerless/simulators/aws/internal/iam"
@@ -31,6 +32,7 @@ type Server struct {
 	lambda *lambda.Service
 	iam    *iam.Service
 	s3     *s3.Service
+	ec2    *ec2.Service
 	tmp    string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
@@ -93,6 +95,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.rest["s3"] = s.s3.Serve
+	if s.ec2, err = ec2.New(opts.Account, store); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -143,11 +143,25 @@ func WriteEC2(w http.ResponseWriter, r *http.Request, ns, action string, result 
 		Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: ns}}}
 	enc.EncodeToken(start)
 	enc.EncodeElement(id, xml.StartElement{Name: xml.Name{Local: "requestId"}})
+	enc.Flush()
 	if result != nil {
-		if err := enc.Encode(result); err != nil {
+		// The result's fields are the answer's own elements: encode it
+		// under a placeholder and keep what is inside.
+		inner, err := xml.Marshal(struct {
+			XMLName xml.Name `xml:"r"`
+			V       any
+		}{V: result})
+		if err != nil {
 			WriteError(w, r, EC2Query, err)
 			return
 		}
+		inner = bytes.TrimPrefix(bytes.TrimSuffix(inner, []byte("</V></r>")), []byte("<r>"))
+		if i := bytes.IndexByte(inner, '>'); i >= 0 && bytes.HasPrefix(inner, []byte("<V")) {
+			inner = inner[i+1:]
+		} else {
+			inner = nil // <r><V/></r> or nothing to write
+		}
+		buf.Write(inner)
 	}
 	enc.EncodeToken(start.End())
 	enc.Flush()
