@@ -1,0 +1,37 @@
+package ecsdriver
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/smithy-go"
+	"github.com/containerd/errdefs"
+)
+
+// awsErr classifies an AWS SDK error once, at the backend's boundary.
+func awsErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return errdefs.ErrUnavailable.WithMessage(err.Error())
+	}
+	msg := fmt.Sprintf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
+	switch ae.ErrorCode() {
+	case "ClientException", "InvalidParameterException", "InvalidParameterValueException", "ValidationException":
+		return errdefs.ErrInvalidArgument.WithMessage(msg)
+	case "ResourceNotFoundException", "ClusterNotFoundException", "TaskDefinitionNotFoundException":
+		return errdefs.ErrNotFound.WithMessage(msg)
+	case "AccessDeniedException", "AccessDeniedExceptionException", "UnrecognizedClientException":
+		return errdefs.ErrPermissionDenied.WithMessage(msg)
+	case "ThrottlingException", "ServerException", "ServiceUnavailableException":
+		return errdefs.ErrUnavailable.WithMessage(msg)
+	}
+	return errdefs.ErrUnknown.WithMessage(msg)
+}
+
+// notImplemented names the backend in what it cannot do.
+func notImplemented(what string) error {
+	return errdefs.ErrNotImplemented.WithMessage(what + " is not supported by the ecs backend")
+}

@@ -1,0 +1,106 @@
+package ecsdriver
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/sockerless/sockerless/api/driver"
+)
+
+// Tag keys on task definitions and tasks.
+const (
+	tagID   = "sockerless:container-id"
+	tagName = "sockerless:container-name"
+)
+
+// mainContainer is the name of the workload's container in the task.
+const mainContainer = "main"
+
+// family is the task definition family of container id.
+func family(id string) string { return "sockerless-" + id }
+
+// tags are the tags of container spec's task definition and tasks.
+func tags(spec driver.Spec) []types.Tag {
+	return []types.Tag{{Key: aws.String(tagID), Value: aws.String(spec.ID)}, {Key: aws.String(tagName), Value: aws.String(spec.Name)}}
+}
+
+// entryPoint wraps the container's command in the agent: forward mode on
+// the agent port (or the port the simulator assigns it, see
+// simulators/aws/internal/ecs/ports.go), serving the container's root.
+func (d *Driver) entryPoint(spec driver.Spec) []string {
+	port := strconv.Itoa(d.cfg.AgentPort)
+	ep := []string{d.cfg.AgentPath, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}", "--log-level", "error"}
+	if spec.TTY {
+		ep = append(ep, "--tty")
+	}
+	if spec.OpenStdin {
+		ep = append(ep, "--stdin")
+	}
+	ep = append(ep, "--")
+	if spec.Path != "" {
+		ep = append(ep, spec.Path)
+	}
+	return append(ep, spec.Args...)
+}
+
+// taskDefinition is the task definition of container spec. The agent's
+// token reaches it in the environment; the agent removes it from the
+// workload's environment before the command starts.
+//
+// # Notes
+//
+// driver.Spec carries neither the image reference nor the resource
+// limits, so the image is the image ID and the size Fargate's smallest
+// (TODO(#6): Spec.ImageRef and Spec.Resources from the core).
+func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInput {
+	env := []types.KeyValuePair{
+		{Name: aws.String("SOCKERLESS_AGENT_TOKEN"), Value: aws.String(d.tokens.token(spec.ID))},
+		{Name: aws.String("SOCKERLESS_CONTAINER_ID"), Value: aws.String(spec.ID)},
+	}
+	for _, kv := range spec.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		env = append(env, types.KeyValuePair{Name: aws.String(k), Value: aws.String(v)})
+	}
+	cpu, mem := fargateSize(0, 0)
+	port := int32(d.cfg.AgentPort)
+	c := types.ContainerDefinition{
+		Name:         aws.String(mainContainer),
+		Image:        aws.String(spec.Image),
+		EntryPoint:   d.entryPoint(spec),
+		Environment:  env,
+		Essential:    aws.Bool(true),
+		PortMappings: []types.PortMapping{{ContainerPort: &port, Protocol: types.TransportProtocolTcp}},
+		LogConfiguration: &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{
+			"awslogs-group": d.cfg.LogGroup, "awslogs-region": d.cfg.Region, "awslogs-stream-prefix": spec.ID,
+		}},
+		Interactive:    aws.Bool(spec.OpenStdin),
+		PseudoTerminal: aws.Bool(spec.TTY),
+		DockerLabels:   spec.Labels,
+	}
+	if spec.WorkingDir != "" {
+		c.WorkingDirectory = aws.String(spec.WorkingDir)
+	}
+	if spec.User != "" {
+		c.User = aws.String(spec.User)
+	}
+	return &ecs.RegisterTaskDefinitionInput{
+		Family:                  aws.String(family(spec.ID)),
+		ContainerDefinitions:    []types.ContainerDefinition{c},
+		NetworkMode:             types.NetworkModeAwsvpc,
+		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
+		Cpu:                     aws.String(cpu),
+		Memory:                  aws.String(mem),
+		ExecutionRoleArn:        aws.String(d.cfg.ExecutionRole),
+		Tags:                    tags(spec),
+	}
+}
+
+// logStream is the CloudWatch stream the awslogs driver writes a task's
+// main container to: prefix/container/task-id.
+func logStream(id, taskARN string) string {
+	return id + "/" + mainContainer + "/" + taskARN[strings.LastIndex(taskARN, "/")+1:]
+}
