@@ -65,8 +65,8 @@ func NewHandler(o HandlerOptions) http.Handler {
 	}
 	drv := o.Engine.Driver()
 	system.Register(mux, system.Options{Backend: drv.Name, Version: Version, GitCommit: GitCommit, DataDir: o.DataDir,
-		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Events: o.Events,
-		Registry: o.Registry})
+		ID: o.ID, Capabilities: drv.Capabilities, Containers: o.Engine, Images: imgs, Volumes: dfVolumes(o.Volumes),
+		Events: o.Events, Registry: o.Registry})
 	registerVolumes(mux, o, drv.Name)
 	if o.Pods != nil {
 		pods.Register(mux, o.Pods)
@@ -115,12 +115,52 @@ type imageSummaries struct {
 	e *engine.Engine
 }
 
+// dfVolumes is o.Volumes for /system/df, nil (no volumes) when unset.
+func dfVolumes(v *volumes.Manager) system.Volumes {
+	if v == nil {
+		return nil
+	}
+	return v
+}
+
 func (i imageSummaries) Summaries(ctx context.Context) []image.Summary {
 	var out []image.Summary
 	for _, img := range i.s.List(ctx) {
 		out = append(out, image.Summary{ID: img.ID, RepoTags: img.RepoTags, RepoDigests: img.RepoDigests,
 			Created: img.Created.Unix(), Size: img.Size, SharedSize: -1, Labels: img.Config.Config.Labels,
 			Containers: int64(len(i.e.UsedBy(img.ID)))})
+	}
+	return out
+}
+
+// DiskUsage lists the images with SharedSize as dockerd's /system/df
+// computes it: the unpacked size of the layers (by chain, the layer and
+// every one below it) that another image also has.
+func (i imageSummaries) DiskUsage(ctx context.Context) []image.Summary {
+	imgs := i.s.List(ctx)
+	refs := map[string]int{}
+	chains := make([][]string, len(imgs))
+	for n, img := range imgs {
+		chain := ""
+		for _, l := range img.Layers {
+			chain += l.DiffID + "/"
+			chains[n] = append(chains[n], chain)
+			refs[chain]++
+		}
+	}
+	out := i.Summaries(ctx)
+	for n, img := range imgs {
+		var shared int64
+		for k, l := range img.Layers {
+			if refs[chains[n][k]] > 1 {
+				shared += l.Unpacked
+			}
+		}
+		for j := range out {
+			if out[j].ID == img.ID {
+				out[j].SharedSize = shared
+			}
+		}
 	}
 	return out
 }

@@ -1,7 +1,7 @@
 // Package system serves the system endpoints of the Docker Engine API
 // (https://docs.docker.com/reference/api/engine/version/v1.51/#tag/System):
-// GET /info, GET /events and GET /system/df, plus the internal
-// [backendapi.InfoPath] a frontend reads to describe the backend.
+// GET /info, GET /events, GET /system/df and POST /build/prune, plus the
+// internal [backendapi.InfoPath] a frontend reads to describe the backend.
 package system
 
 import (
@@ -11,6 +11,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/registry"
+	"github.com/moby/moby/api/types/volume"
 
 	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/driver"
@@ -29,6 +30,15 @@ type Containers interface {
 type Images interface {
 	// Summaries lists the images as GET /images/json does.
 	Summaries(ctx context.Context) []image.Summary
+	// DiskUsage lists the images with SharedSize computed, as
+	// /system/df reports them.
+	DiskUsage(ctx context.Context) []image.Summary
+}
+
+// Volumes is what /system/df needs of the volume manager.
+type Volumes interface {
+	// Usage lists the volumes with their UsageData.
+	Usage(ctx context.Context) []volume.Volume
 }
 
 // Options configure [Register].
@@ -43,7 +53,9 @@ type Options struct {
 	Capabilities driver.Capabilities
 	Containers   Containers
 	Images       Images
-	Events       *events.Bus
+	// Volumes may be nil: /system/df then lists none.
+	Volumes Volumes
+	Events  *events.Bus
 	// Registry is /info's RegistryConfig; nil reports dockerd's defaults.
 	Registry *registry.ServiceConfig
 }
@@ -54,6 +66,7 @@ func Register(mux *http.ServeMux, o Options) {
 	mux.Handle("GET /info", httpx.API(h.info))
 	mux.Handle("GET /events", httpx.API(h.events))
 	mux.Handle("GET /system/df", httpx.API(h.df))
+	mux.Handle("POST /build/prune", httpx.API(h.buildPrune))
 	mux.Handle("GET "+backendapi.InfoPath, httpx.API(h.internalInfo))
 }
 
