@@ -26,8 +26,8 @@ import (
 )
 
 var (
-	simOnce  sync.Once
-	simErr   error
+	simOnce sync.Once
+	simErr  error
 )
 
 // binaries builds the Sockerless binaries (make build) and the AWS
