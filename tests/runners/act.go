@@ -1,0 +1,41 @@
+package runners
+
+import (
+	"context"
+	"regexp"
+)
+
+// Act runs nektos/act against a Docker API endpoint.
+type Act struct {
+	// Bin is the act binary.
+	Bin string
+	// Host is the DOCKER_HOST.
+	Host string
+	// Image is the image act runs ubuntu-latest jobs in.
+	Image string
+}
+
+// actJobLine matches act's line for what a step printed:
+// "[workflow/job]   | text".
+var actJobLine = regexp.MustCompile(`^\[[^\]]*\]\s+\| (.*)$`)
+
+// Run runs the push event of workflow (a path relative to p) in p. act
+// never pulls (--pull=false: the images are local), starts no cache server
+// (its default address, 192.0.2.2, is not on this host), does not bind the
+// daemon's socket into the job container, and removes its containers and
+// volumes after a failed run too (--rm).
+func (a Act) Run(ctx context.Context, p *Project, workflow string) (Result, error) {
+	home := p.Dir + "/.home"
+	args := []string{"push", "-W", workflow, "-P", "ubuntu-latest=" + a.Image,
+		"--pull=false", "--no-cache-server", "--container-daemon-socket", "-", "--rm",
+		"--action-cache-path", home + "/act-cache"}
+	env := []string{"DOCKER_HOST=" + a.Host, "HOME=" + home, "XDG_CONFIG_HOME=" + home + "/.config",
+		"XDG_CACHE_HOME=" + home + "/.cache", "NO_COLOR=1"}
+	return runTool(ctx, p.Dir, env, func(l string) (string, bool) {
+		m := actJobLine.FindStringSubmatch(l)
+		if m == nil {
+			return "", false
+		}
+		return m[1], true
+	}, a.Bin, args...)
+}

@@ -1,0 +1,118 @@
+package runners
+
+import (
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sockerless/sockerless/tests/harness"
+)
+
+// parallel is how many runs go at once: the jobs mostly wait on the
+// daemon, and CI has two cores.
+const parallel = 4
+
+// runSuite runs cases with run on backend, at most cap(sem) at a time, as
+// subtests of t named suite-backend/case, and returns the wall time.
+func runSuite(t *testing.T, suite string, cases []Case, backend string, sem chan struct{}, run Runner) time.Duration {
+	start := time.Now()
+	t.Run(suite+"-"+backend, func(t *testing.T) {
+		for _, c := range cases {
+			t.Run(c.Name, func(t *testing.T) {
+				t.Parallel()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				d := RunCase(t, c, backend, run)
+				t.Logf("%s: %.1fs", c.Name, d.Seconds())
+			})
+		}
+	})
+	return time.Since(start)
+}
+
+// TestRunners runs every workflow under act and every pipeline under
+// gitlab-ci-local against Sockerless on the memory backend, then checks
+// that nothing was left behind and that the backend's memory came back
+// (issue 4, acceptance 1 and 2). With SOCKERLESS_DIFFERENTIAL=1 it runs the
+// act suite on Debian's dockerd too and reports both wall times.
+func TestRunners(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real CI runners")
+	}
+	actBin, gclBin := Tools(t)
+	s := harness.StartSplit(t, "memory")
+	ImportImages(t, s.Host)
+	act := Act{Bin: actBin, Host: s.Host, Image: RunnerImage}
+	gitlab := GitLab{Bin: gclBin, Host: s.Host, Image: RunnerImage, Helper: HelperImage}
+	workflows, pipelines := Workflows(t), Pipelines(t)
+
+	// One run first, so that the baseline includes what the first
+	// container costs once (the compiled toolbox).
+	harness.MustDocker(t, s.Host, "run", "--rm", RunnerImage, "true")
+	before := ListResources(t, s.Host)
+	rss0, err := RSS(s.BackendPID())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sem := make(chan struct{}, parallel)
+	actTime := runSuite(t, "act", workflows, "memory", sem, act.Run)
+	gitlabTime := runSuite(t, "gitlab", pipelines, "memory", sem, gitlab.Run)
+	t.Logf("sockerless (memory), %d runs in parallel: act suite (%d workflows) %.1fs, gitlab-ci-local suite (%d pipelines) %.1fs",
+		parallel, len(workflows), actTime.Seconds(), len(pipelines), gitlabTime.Seconds())
+
+	checkLeftovers(t, s.Host, before)
+	checkMemory(t, s.BackendPID(), rss0)
+
+	if os.Getenv(harness.DifferentialEnv) == "" {
+		return
+	}
+	d := harness.StartDockerd(t)
+	ImportImages(t, d.Host)
+	harness.MustDocker(t, d.Host, "run", "--rm", RunnerImage, "true")
+	actD := Act{Bin: actBin, Host: d.Host, Image: RunnerImage}
+	dockerdTime := runSuite(t, "act", workflows, "dockerd", sem, actD.Run)
+	t.Logf("act suite, %d workflows, %d in parallel: sockerless (memory) %.1fs, dockerd %.1fs",
+		len(workflows), parallel, actTime.Seconds(), dockerdTime.Seconds())
+}
+
+// checkLeftovers fails t when the runs left containers, networks or
+// volumes that were not there before. act keeps one volume on purpose,
+// act-toolcache (its tool cache, /opt/hostedtoolcache, shared by every
+// job, as on dockerd): it is allowed, then removed.
+func checkLeftovers(t *testing.T, host string, before Resources) {
+	t.Helper()
+	after := ListResources(t, host)
+	if i := slices.Index(after.Volumes, "act-toolcache"); i >= 0 {
+		after.Volumes = slices.Delete(after.Volumes, i, i+1)
+		harness.MustDocker(t, host, "volume", "rm", "act-toolcache")
+	}
+	if !slices.Equal(before.Containers, after.Containers) || !slices.Equal(before.Networks, after.Networks) ||
+		!slices.Equal(before.Volumes, after.Volumes) {
+		t.Errorf("left behind: before the runs %v; after %v", before, after)
+	}
+}
+
+// checkMemory fails t when the backend's resident memory does not come
+// back within 10% of rss0 (KiB). The Go runtime returns freed memory to the
+// kernel in the background, so it is polled for a while.
+func checkMemory(t *testing.T, pid, rss0 int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rss, err := RSS(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if float64(rss) <= 1.1*float64(rss0) {
+			t.Logf("backend RSS: %d KiB before the runs, %d KiB after", rss0, rss)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("backend RSS: %d KiB before the runs, %d KiB 30s after them (more than 10%% above)", rss0, rss)
+			return
+		}
+		time.Sleep(time.Second)
+	}
+}
