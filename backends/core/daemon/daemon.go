@@ -58,6 +58,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	var mirrors, insecure listFlag
 	fs.Var(&mirrors, "registry-mirror", "Docker Hub mirror URL, tried before Docker Hub (repeatable)")
 	fs.Var(&insecure, "insecure-registry", "registry host:port or CIDR reached over plain HTTP (repeatable; loopback always is)")
+	debugAddr := fs.String("debug-addr", "", "serve Go's pprof profiles on this loopback `host:port` (off by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,6 +123,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	srv.RegisterOnShutdown(core.CloseStreams)
+	if *debugAddr != "" {
+		_, stop, err := servePprof(*debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	log.Info().Str("backend", drv.Name).Str("data_dir", *dataDir).Strs("listen", listens).Msg("backend serving")
 	return serve(ctx, srv, lns, func() { core.Close() }, log)
 }
