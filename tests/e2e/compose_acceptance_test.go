@@ -59,8 +59,10 @@ func TestComposeEvents(t *testing.T) {
 	until := time.Now().Add(time.Second).Format(time.RFC3339Nano)
 	got := harness.MustDocker(t, host, "events", "--since", since, "--until", until,
 		"--filter", "type=network", "--filter", "type=volume", "--format", "{{.Type}} {{.Action}}")
-	wantOrder := []string{"network create", "volume create", "network connect", "volume mount", "volume unmount",
-		"network disconnect", "network destroy", "volume destroy"}
+	// dockerd's order: endpoints join at start and leave at stop, before
+	// the volumes are unmounted.
+	wantOrder := []string{"network create", "volume create", "network connect", "volume mount", "network disconnect",
+		"volume unmount", "network destroy", "volume destroy"}
 	i = 0
 	for _, l := range strings.Split(strings.TrimSpace(got), "\n") {
 		if i < len(wantOrder) && l == wantOrder[i] {

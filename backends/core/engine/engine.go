@@ -45,6 +45,9 @@ type Networks interface {
 	Restore(id, name string, eps map[string]*network.EndpointSettings)
 	Rename(id, name string)
 	Release(ctx context.Context, id string)
+	// Announce publishes the connect (up) or disconnect events of every
+	// endpoint of id, when it starts or stops.
+	Announce(ctx context.Context, id string, up bool)
 	// Neighbours are the containers sharing a user-defined network with
 	// id, whose names it resolves.
 	Neighbours(id string) []string

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,13 +94,18 @@ func (e *Engine) healthLoop(c *Container, hc container.HealthConfig, args []stri
 	}
 }
 
-// probe runs the test once, bounded by the timeout.
+// probe runs the test once, bounded by the timeout. dockerd runs a probe
+// as an exec and says so: exec_create, exec_start and exec_die events,
+// with the exec's ID and the probe's exit code (-1 when it did not end).
 func (e *Engine) probe(c *Container, hc container.HealthConfig, args []string) *container.HealthcheckResult {
 	timeout := orDefault(hc.Timeout, defaultProbeTimeout)
 	ctx, cancel := context.WithTimeout(e.ctx, timeout)
 	defer cancel()
+	execID, cmd := newID(), strings.Join(args, " ")
 	c.mu.Lock()
 	id, cfg := c.rec.ID, c.rec.Config
+	e.event(e.ctx, c, mevents.Action(string(mevents.ActionExecCreate)+": "+cmd), map[string]string{"execID": execID})
+	e.event(e.ctx, c, mevents.Action(string(mevents.ActionExecStart)+": "+cmd), map[string]string{"execID": execID})
 	c.mu.Unlock()
 	var out limitedBuffer
 	res := &container.HealthcheckResult{Start: e.now()}
@@ -114,6 +120,9 @@ func (e *Engine) probe(c *Container, hc container.HealthConfig, args []string) *
 	default:
 		res.ExitCode, res.Output = code, out.String()
 	}
+	c.mu.Lock()
+	e.event(e.ctx, c, mevents.ActionExecDie, map[string]string{"execID": execID, "exitCode": itoa(res.ExitCode)})
+	c.mu.Unlock()
 	return res
 }
 

@@ -129,6 +129,18 @@ func (e *Engine) hostsRunning(ctx context.Context, id string, running bool) {
 		ids = append(ids, id)
 	}
 	e.refreshHosts(ctx, ids...)
+	if e.nets != nil {
+		e.nets.Announce(ctx, id, running)
+	}
+}
+
+// EndpointLive reports whether container id's network endpoints are up:
+// it runs, as far as name resolution is concerned. It takes no container
+// lock, so the network manager may ask while it holds its own.
+func (e *Engine) EndpointLive(id string) bool {
+	e.hosts.mu.Lock()
+	defer e.hosts.mu.Unlock()
+	return e.hosts.running[id]
 }
 
 // neighbours are the containers whose /etc/hosts names id.

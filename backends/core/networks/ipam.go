@@ -77,8 +77,11 @@ func (m *Manager) Connect(ctx context.Context, id, name, ref string, cfg *networ
 		ep.DNSNames = append(append([]string{name}, cfg.Aliases...), id[:min(12, len(id))])
 	}
 	m.record(n.ID, id, name, ep)
-	m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionConnect,
-		Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
+	if m.live(id) {
+		// dockerd announces an endpoint when it joins a running
+		// container; a stopped one's are announced at its start.
+		m.publish(ctx, mevents.ActionConnect, n, id)
+	}
 	return n.Name, ep, nil
 }
 
@@ -95,8 +98,7 @@ func (m *Manager) Disconnect(ctx context.Context, id, ref string) (string, error
 		return "", errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("container %s is not connected to network %s", id, n.Name))
 	}
 	m.detach(n.ID, id)
-	m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionDisconnect,
-		Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
+	m.publish(ctx, mevents.ActionDisconnect, n, id) // dockerd: running or not
 	return n.Name, nil
 }
 
@@ -213,21 +215,45 @@ func (m *Manager) Rename(id, name string) {
 	}
 }
 
-// Release frees the addresses and endpoints of container id (removed),
-// with a disconnect event for each, as dockerd.
+// Release frees the addresses and endpoints of container id (removed).
+// A stopped container's endpoints were announced as disconnected when it
+// stopped, so only a live one's are, as dockerd.
 func (m *Manager) Release(ctx context.Context, id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	live := m.live(id)
 	for netID, byID := range m.attached {
 		if _, ok := byID[id]; !ok {
 			continue
 		}
 		m.detach(netID, id)
-		if n := m.nets[netID]; n != nil {
-			m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionDisconnect,
-				Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
+		if n := m.nets[netID]; n != nil && live {
+			m.publish(ctx, mevents.ActionDisconnect, n, id)
 		}
 	}
+}
+
+// Announce publishes a connect (up) or disconnect event for every
+// network container id is attached to: dockerd joins a container's
+// endpoints when it starts and leaves them when it stops, and says so.
+func (m *Manager) Announce(ctx context.Context, id string, up bool) {
+	action := mevents.ActionDisconnect
+	if up {
+		action = mevents.ActionConnect
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for netID, byID := range m.attached {
+		if _, ok := byID[id]; ok && m.nets[netID] != nil {
+			m.publish(ctx, action, m.nets[netID], id)
+		}
+	}
+}
+
+// publish sends a network event about container id; m.mu is held.
+func (m *Manager) publish(ctx context.Context, action mevents.Action, n *record, id string) {
+	m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: action,
+		Actor: mevents.Actor{ID: n.ID, Attributes: map[string]string{"container": id, "name": n.Name, "type": n.Driver}}})
 }
 
 // Validate checks a NetworkMode before a container is created.

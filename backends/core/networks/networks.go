@@ -61,6 +61,8 @@ type Manager struct {
 	backend string
 
 	events events.Publisher
+	// isLive reports whether a container's endpoints are up (it runs).
+	isLive func(id string) bool
 
 	mu   sync.Mutex
 	nets map[string]*record // by ID
@@ -145,6 +147,20 @@ func (m *Manager) SetEvents(p events.Publisher) {
 	defer m.mu.Unlock()
 	m.events = p
 }
+
+// SetLive tells the manager which containers run, so that it announces
+// endpoints as dockerd does: connecting a stopped container is silent,
+// its endpoints are announced by [Manager.Announce] when it starts. Without
+// it every connect is announced.
+func (m *Manager) SetLive(f func(id string) bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.isLive = f
+}
+
+// live is isLive, true when unset; m.mu is held. f must not call back
+// into the manager.
+func (m *Manager) live(id string) bool { return m.isLive == nil || m.isLive(id) }
 
 type nopPublisher struct{}
 

@@ -109,6 +109,7 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	nets.SetLive(eng.EndpointLive)
 	pm, err := pods.Open(st, eng, opts.Driver.Name)
 	if err != nil {
 		return nil, err

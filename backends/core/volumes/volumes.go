@@ -115,6 +115,9 @@ func (m *Manager) createLocked(ctx context.Context, req volume.CreateRequest) (v
 		return volume.Volume{}, false, errdefs.ErrNotFound.WithMessage(fmt.Sprintf("error looking up volume plugin %s: plugin %q not found", req.Driver, req.Driver))
 	}
 	if v, ok := m.vols[req.Name]; ok {
+		// dockerd's volume service announces every create, of an existing
+		// volume too (a container that names it, docker volume create).
+		m.publish(ctx, mevents.ActionCreate, v.Name, map[string]string{"driver": "local"})
 		return copyVolume(v), false, nil
 	}
 	if !validName.MatchString(req.Name) {
