@@ -9,13 +9,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 )
 
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
-	var ae smithy.APIError
+	var ae interface{ ErrorCode() string } // smithy.APIError, or the simulator's own *awsproto.Error
 	if !errors.As(err, &ae) || ae.ErrorCode() != code {
 		t.Fatalf("err = %v, want %s", err, code)
 	}

@@ -18,6 +18,13 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// ErrorCode returns the code; with ErrorMessage it lets callers inside
+// the simulator read an *Error as the SDKs' smithy.APIError.
+func (e *Error) ErrorCode() string { return e.Code }
+
+// ErrorMessage returns the message.
+func (e *Error) ErrorMessage() string { return e.Message }
+
 // Errorf returns an *Error with status and code and a formatted message.
 func Errorf(status int, code, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
