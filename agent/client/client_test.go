@@ -37,7 +37,7 @@ const token = "s3cret-token"
 
 // newAgent runs an agent in-process over a fresh root directory, with main
 // as its main process, and returns it with the root.
-func newAgent(t *testing.T, main ...string) (*server.Agent, string) {
+func newAgent(t testing.TB, main ...string) (*server.Agent, string) {
 	t.Helper()
 	root := t.TempDir()
 	fsys, err := rootfs.Open(root)
@@ -60,7 +60,7 @@ func newAgent(t *testing.T, main ...string) (*server.Agent, string) {
 }
 
 // dial serves a in forward mode and connects to it.
-func dial(t *testing.T, a *server.Agent) *client.Conn {
+func dial(t testing.TB, a *server.Agent) *client.Conn {
 	t.Helper()
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ type Conn struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
+	// pool recycles the buffers of data frames.
+	pool sync.Pool
+
 	wmu  sync.Mutex
 	wbuf []byte
 
@@ -50,6 +54,7 @@ type Conn struct {
 func New(ws *websocket.Conn, onOpen func(*Session)) *Conn {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	c := &Conn{ws: ws, onOpen: onOpen, ctx: ctx, cancel: cancel, sessions: map[uint32]*Session{}}
+	c.pool.New = func() any { b := make([]byte, wire.ChunkSize); return &b }
 	ws.SetReadLimit(wire.HeaderSize + wire.MaxPayload)
 	go c.readLoop()
 	go c.pingLoop()
@@ -140,7 +145,7 @@ func (c *Conn) readLoop() {
 
 func (c *Conn) read() error {
 	for {
-		typ, msg, err := c.ws.ReadMessage()
+		typ, r, err := c.ws.NextReader()
 		if err != nil {
 			if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
 				return ErrClosed
@@ -150,17 +155,51 @@ func (c *Conn) read() error {
 		if typ != websocket.BinaryMessage {
 			return fmt.Errorf("%w: text message", wire.ErrMalformed)
 		}
-		f, err := wire.Decode(msg)
+		f, buf, err := c.readFrame(r)
 		if err != nil {
 			return err
 		}
-		if err := c.dispatch(f); err != nil {
+		if err := c.dispatch(f, buf); err != nil {
 			return err
 		}
 	}
 }
 
-func (c *Conn) dispatch(f wire.Frame) error {
+// readFrame reads one WebSocket message into a buffer of the size its
+// frame header announces: data frames of up to a chunk get a pooled buffer
+// that [Session.Recv] takes back, others an exact one. websocket's
+// ReadMessage grows a fresh buffer from 512 bytes by doubling, which cost
+// more CPU than everything else on the path.
+func (c *Conn) readFrame(r io.Reader) (wire.Frame, *[]byte, error) {
+	var hdr [wire.HeaderSize]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return wire.Frame{}, nil, fmt.Errorf("%w: %w", wire.ErrMalformed, err)
+	}
+	f, n, err := wire.DecodeHeader(hdr[:])
+	if err != nil {
+		return wire.Frame{}, nil, err
+	}
+	var pooled *[]byte
+	if f.Type.IsData() && n <= wire.ChunkSize && n > 0 {
+		pooled = c.pool.Get().(*[]byte)
+		f.Payload = (*pooled)[:n]
+	} else {
+		f.Payload = make([]byte, n)
+	}
+	if _, err := io.ReadFull(r, f.Payload); err != nil {
+		return wire.Frame{}, nil, fmt.Errorf("%w: %w", wire.ErrMalformed, err)
+	}
+	var extra [1]byte
+	if k, _ := io.ReadFull(r, extra[:]); k > 0 {
+		return wire.Frame{}, nil, fmt.Errorf("%w: message longer than its header says", wire.ErrMalformed)
+	}
+	if err := wire.CheckPayload(f); err != nil {
+		return wire.Frame{}, nil, err
+	}
+	return f, pooled, nil
+}
+
+func (c *Conn) dispatch(f wire.Frame, buf *[]byte) error {
 	c.mu.Lock()
 	s := c.sessions[f.Session]
 	if f.Type == wire.TypeOpen {
@@ -179,7 +218,7 @@ func (c *Conn) dispatch(f wire.Frame) error {
 	if s == nil {
 		return nil // a session that has ended; its last frames cross its close
 	}
-	return s.deliver(f)
+	return s.deliver(f, buf)
 }
 
 func (c *Conn) forget(id uint32) {

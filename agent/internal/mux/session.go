@@ -26,12 +26,20 @@ type Session struct {
 	credit chan struct{} // send credit was granted
 
 	mu       sync.Mutex
-	queue    []wire.Frame
-	queued   int // data bytes in queue
-	controls int // control frames in queue
-	consumed int // data bytes received and not yet granted back
-	sendable int // data bytes we may still send
+	queue    []queued
+	lent     *[]byte // pooled buffer of the data frame Recv returned last
+	queued   int     // data bytes in queue
+	controls int     // control frames in queue
+	consumed int     // data bytes received and not yet granted back
+	sendable int     // data bytes we may still send
 	ended    bool
+}
+
+// queued is a frame waiting for Recv, with the pooled buffer it was read
+// into (nil when it was not).
+type queued struct {
+	f   wire.Frame
+	buf *[]byte
 }
 
 func newSession(c *Conn, id uint32, req []byte) *Session {
@@ -51,7 +59,7 @@ func (s *Session) wake() {
 	}
 }
 
-func (s *Session) deliver(f wire.Frame) error {
+func (s *Session) deliver(f wire.Frame, buf *[]byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -76,19 +84,29 @@ func (s *Session) deliver(f wire.Frame) error {
 		}
 		s.controls++
 	}
-	s.queue = append(s.queue, f)
+	s.queue = append(s.queue, queued{f, buf})
 	s.wake()
 	return nil
 }
 
 // Recv returns the next frame of the session, in the order they were sent.
-// It grants the peer send credit for the data it hands out.
+// It grants the peer send credit for the data it hands out. The payload of
+// a data frame is valid until the next call to Recv, which recycles its
+// buffer.
 func (s *Session) Recv(ctx context.Context) (wire.Frame, error) {
+	s.mu.Lock()
+	if s.lent != nil {
+		s.c.pool.Put(s.lent)
+		s.lent = nil
+	}
+	s.mu.Unlock()
 	for {
 		s.mu.Lock()
 		if len(s.queue) > 0 {
-			f := s.queue[0]
-			s.queue[0] = wire.Frame{}
+			q := s.queue[0]
+			f := q.f
+			s.lent = q.buf
+			s.queue[0] = queued{}
 			s.queue = s.queue[1:]
 			grant := 0
 			if f.Type.IsData() {

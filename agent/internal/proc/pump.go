@@ -16,7 +16,7 @@ const drainGrace = 500 * time.Millisecond
 // pump copies f to w until EOF. After exited is closed, it stops once f has
 // been idle for drainGrace.
 func pump(f *os.File, w io.Writer, exited <-chan struct{}) error {
-	buf := make([]byte, 32<<10)
+	buf := make([]byte, 128<<10)
 	for {
 		select {
 		case <-exited:

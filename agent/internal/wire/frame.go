@@ -18,7 +18,7 @@ const HeaderSize = 9
 const MaxPayload = 1 << 20
 
 // ChunkSize is the size data streams are cut into.
-const ChunkSize = 32 << 10
+const ChunkSize = 128 << 10
 
 // Type is a frame type.
 type Type uint8
@@ -81,22 +81,12 @@ func Decode(msg []byte) (Frame, error) {
 	if len(msg) < HeaderSize {
 		return Frame{}, fmt.Errorf("%w: %d bytes is shorter than the header", ErrMalformed, len(msg))
 	}
-	f := Frame{
-		Session: binary.BigEndian.Uint32(msg[0:4]),
-		Type:    Type(msg[4]),
+	f, n, err := DecodeHeader(msg[:HeaderSize])
+	if err != nil {
+		return Frame{}, err
 	}
-	n := binary.BigEndian.Uint32(msg[5:9])
-	if n > MaxPayload {
-		return Frame{}, fmt.Errorf("%w: payload of %d bytes is over the limit", ErrMalformed, n)
-	}
-	if int(n) != len(msg)-HeaderSize {
+	if n != len(msg)-HeaderSize {
 		return Frame{}, fmt.Errorf("%w: header says %d bytes, message has %d", ErrMalformed, n, len(msg)-HeaderSize)
-	}
-	if f.Type < TypeOpen || f.Type > TypeClose {
-		return Frame{}, fmt.Errorf("%w: unknown frame type %d", ErrMalformed, msg[4])
-	}
-	if f.Session == 0 {
-		return Frame{}, fmt.Errorf("%w: session 0 is reserved", ErrMalformed)
 	}
 	f.Payload = msg[HeaderSize:]
 	if err := checkFixed(f); err != nil {
@@ -104,6 +94,31 @@ func Decode(msg []byte) (Frame, error) {
 	}
 	return f, nil
 }
+
+// DecodeHeader decodes a frame header (HeaderSize bytes) and returns the
+// frame without its payload and the payload's length, so that a reader
+// can read the payload into a buffer of its choice; [CheckPayload] then
+// checks it.
+func DecodeHeader(h []byte) (Frame, int, error) {
+	f := Frame{
+		Session: binary.BigEndian.Uint32(h[0:4]),
+		Type:    Type(h[4]),
+	}
+	n := binary.BigEndian.Uint32(h[5:9])
+	if n > MaxPayload {
+		return Frame{}, 0, fmt.Errorf("%w: payload of %d bytes is over the limit", ErrMalformed, n)
+	}
+	if f.Type < TypeOpen || f.Type > TypeClose {
+		return Frame{}, 0, fmt.Errorf("%w: unknown frame type %d", ErrMalformed, h[4])
+	}
+	if f.Session == 0 {
+		return Frame{}, 0, fmt.Errorf("%w: session 0 is reserved", ErrMalformed)
+	}
+	return f, int(n), nil
+}
+
+// CheckPayload checks the payload size of the fixed-size frame types.
+func CheckPayload(f Frame) error { return checkFixed(f) }
 
 // checkFixed checks the payload size of the fixed-size frame types.
 func checkFixed(f Frame) error {
