@@ -138,9 +138,16 @@ func (e *Engine) mounts(id string, cfg *container.Config, hc *container.HostConf
 }
 
 // parseBind parses "source:destination[:options]" of HostConfig.Binds: a
-// host directory (created when missing, as dockerd) or a volume name.
+// host directory (created when missing, as dockerd) or a volume name. A
+// lone absolute path is an anonymous volume, as in dockerd's ParseMountRaw
+// (act passes a job container's "volumes: [/path]" so).
 func parseBind(spec string) (Mount, error) {
 	parts := strings.Split(spec, ":")
+	if len(parts) == 1 && path.IsAbs(spec) {
+		m := Mount{Mount: driver.Mount{Type: "volume", Destination: spec}, Driver: "local", volume: &VolumeOptions{}}
+		m.Mode = "z"
+		return m, nil
+	}
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
 		return Mount{}, errdefs.ErrInvalidArgument.WithMessage("invalid volume specification: '" + spec + "'")
 	}

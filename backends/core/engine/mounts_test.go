@@ -14,6 +14,7 @@ var bindTests = []struct {
 	{"data:/data:ro", "volume", "data", "/data", "ro", true, true},
 	{"data:/data:ro,nocopy", "volume", "data", "/data", "ro,nocopy", true, true},
 	{"data", "", "", "", "", false, false},
+	{"/scratch", "volume", "", "/scratch", "z", false, true}, // anonymous, as dockerd
 	{"data:/data:bogus", "", "", "", "", false, false},
 	{":/data", "", "", "", "", false, false},
 	{"a:b:c:d", "", "", "", "", false, false},
