@@ -3,6 +3,7 @@ package memdriver
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -64,6 +65,22 @@ func baseline(root, file string) (map[string]fileState, error) {
 	return m, os.Rename(tmp, file)
 }
 
+// loadBaseline returns c's Changes baseline.
+func (c *ctr) loadBaseline() (map[string]fileState, error) {
+	if c.baselineFile == "" {
+		return c.baseline, nil
+	}
+	b, err := os.ReadFile(c.baselineFile)
+	if err != nil {
+		return nil, fmt.Errorf("memory backend: baseline of %s: %w", c.id, err)
+	}
+	var m map[string]fileState
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("memory backend: baseline of %s: %w", c.id, err)
+	}
+	return m, nil
+}
+
 // snapshot records every file of root (container path → state), without
 // following symlinks. Mounts are separate host directories: not included.
 func snapshot(root string) (map[string]fileState, error) {
@@ -103,13 +120,17 @@ func (d *Driver) Changes(ctx context.Context, id string) ([]driver.Change, error
 	if err != nil {
 		return nil, err
 	}
+	base, err := c.loadBaseline()
+	if err != nil {
+		return nil, err
+	}
 	now, err := snapshot(c.root)
 	if err != nil {
 		return nil, err
 	}
 	var out []driver.Change
 	for p, st := range now {
-		old, ok := c.baseline[p]
+		old, ok := base[p]
 		switch {
 		case !ok:
 			out = append(out, driver.Change{Path: p, Kind: 1})
@@ -117,8 +138,8 @@ func (d *Driver) Changes(ctx context.Context, id string) ([]driver.Change, error
 			out = append(out, driver.Change{Path: p, Kind: 0})
 		}
 	}
-	for p := range c.baseline {
-		if _, ok := now[p]; !ok && !deletedParent(c.baseline, now, p) {
+	for p := range base {
+		if _, ok := now[p]; !ok && !deletedParent(base, now, p) {
 			out = append(out, driver.Change{Path: p, Kind: 2})
 		}
 	}

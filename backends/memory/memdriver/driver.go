@@ -56,10 +56,14 @@ type Driver struct {
 
 // ctr is one container.
 type ctr struct {
-	id       string
-	root     string
-	sb       *sandbox.Container
-	baseline map[string]fileState // the root at the first Create, for Changes
+	id   string
+	root string
+	sb   *sandbox.Container
+	// The root at the first Create, for Changes: in baselineFile when
+	// the driver has a data directory (read back when asked, so that
+	// exited containers hold no copy in memory), else in baseline.
+	baseline     map[string]fileState
+	baselineFile string
 
 	mu   sync.Mutex
 	main *sandbox.Process

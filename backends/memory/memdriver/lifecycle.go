@@ -60,7 +60,11 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 	if old, ok := d.ctrs[spec.ID]; ok {
 		old.sb.Close()
 	}
-	d.ctrs[spec.ID] = &ctr{id: spec.ID, root: root, sb: sb, baseline: base}
+	c := &ctr{id: spec.ID, root: root, sb: sb, baselineFile: file}
+	if file == "" {
+		c.baseline = base
+	}
+	d.ctrs[spec.ID] = c
 	return nil
 }
 
