@@ -36,6 +36,7 @@ type config struct {
 	tokenFile, tlsCert, tlsKey string
 	tty, stdin                 bool
 	replay                     int
+	linger                     time.Duration
 	logLevel                   string
 	args                       []string
 }
@@ -54,6 +55,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.tty, "tty", false, "run the main process on a terminal (docker run -t)")
 	fs.BoolVar(&c.stdin, "stdin", false, "keep the main process's stdin open for attach (docker run -i)")
 	fs.IntVar(&c.replay, "replay-bytes", 1<<20, "output of the main process kept for attach to replay")
+	fs.DurationVar(&c.linger, "linger", 100*time.Millisecond, "after the main process exits, wait up to this long for an attached backend to receive its exit code")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -125,7 +127,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 127
 	}
 	log.Info().Int("pid", m.PID()).Strs("args", c.args).Msg("main process started")
-	agent := &server.Agent{Main: m, Reaper: reaper, FS: fsys, Token: tok, Log: log}
+	agent := &server.Agent{Main: m, Reaper: reaper, FS: fsys, Token: tok, Log: log, Delivered: make(chan struct{})}
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -145,7 +147,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			code := m.ExitCode()
 			log.Info().Int("exit_code", code).Msg("main process exited")
 			// Attached clients get the exit code before the agent goes.
-			time.Sleep(100 * time.Millisecond)
+			select {
+			case <-agent.Delivered:
+			case <-time.After(c.linger):
+			}
 			reaper.KillAll()
 			return code
 		}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/containerd/errdefs"
 	"github.com/gorilla/websocket"
@@ -37,6 +38,11 @@ type Agent struct {
 	FS     *rootfs.FS
 	Token  string
 	Log    zerolog.Logger
+	// Delivered, when not nil, is closed once an attached backend has
+	// been sent the main process's exit code.
+	Delivered chan struct{}
+
+	deliverOnce sync.Once
 }
 
 // TokenOK compares a presented token with the expected one in constant time.

@@ -147,7 +147,13 @@ func (a *Agent) attach(ctx context.Context, s *mux.Session, req wire.Request) er
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return sendExit(ctx, s, a.Main.ExitCode())
+	if err := sendExit(ctx, s, a.Main.ExitCode()); err != nil {
+		return err
+	}
+	if a.Delivered != nil {
+		a.deliverOnce.Do(func() { close(a.Delivered) })
+	}
+	return nil
 }
 
 // attachInput feeds an attached client's input to the main process.

@@ -2,7 +2,6 @@ package ecsdriver
 
 import (
 	"context"
-	"io"
 	"net"
 	"strconv"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/containerd/errdefs"
 
 	"github.com/sockerless/sockerless/agent/client"
-	"github.com/sockerless/sockerless/api/driver"
 )
 
 // agentWait bounds how long a call waits for a just-started task's agent
@@ -114,95 +112,4 @@ func (d *Driver) forget(id string) {
 	if c != nil {
 		c.Close()
 	}
-}
-
-// Exec implements [driver.Exec] through the agent.
-func (d *Driver) Exec(ctx context.Context, id string, p driver.Process, s driver.Streams, started func(int)) (int, error) {
-	c, err := d.conn(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	spec := client.ExecSpec{Args: p.Args, Env: p.Env, WorkingDir: p.WorkingDir, User: p.User, TTY: p.TTY}
-	return c.Exec(ctx, spec, clientStreams(ctx, s), started)
-}
-
-// clientStreams adapts the core's streams to the agent client's.
-func clientStreams(ctx context.Context, s driver.Streams) client.Streams {
-	cs := client.Streams{Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr}
-	if s.Resize != nil {
-		ch := make(chan client.Size, 1)
-		go func() {
-			for {
-				select {
-				case sz, ok := <-s.Resize:
-					if !ok {
-						return
-					}
-					select {
-					case ch <- client.Size{Height: uint16(sz.Height), Width: uint16(sz.Width)}:
-					case <-ctx.Done():
-						return
-					}
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-		cs.Resize = ch
-	}
-	return cs
-}
-
-// Resize implements [driver.Resizer] for the main process's terminal.
-func (d *Driver) Resize(ctx context.Context, id string, size driver.TermSize) error {
-	c, err := d.conn(ctx, id)
-	if err != nil {
-		return err
-	}
-	return c.Resize(ctx, uint16(size.Height), uint16(size.Width))
-}
-
-// StatPath implements [driver.Filesystem] through the agent.
-func (d *Driver) StatPath(ctx context.Context, id, path string) (driver.PathStat, error) {
-	c, err := d.conn(ctx, id)
-	if err != nil {
-		return driver.PathStat{}, err
-	}
-	st, err := c.Stat(ctx, path)
-	return pathStat(st), err
-}
-
-// GetArchive implements [driver.Filesystem] through the agent.
-func (d *Driver) GetArchive(ctx context.Context, id, path string) (io.ReadCloser, driver.PathStat, error) {
-	c, err := d.conn(ctx, id)
-	if err != nil {
-		return nil, driver.PathStat{}, err
-	}
-	rc, st, err := c.GetArchive(ctx, path)
-	return rc, pathStat(st), err
-}
-
-// PutArchive implements [driver.Filesystem] through the agent.
-func (d *Driver) PutArchive(ctx context.Context, id, path string, r io.Reader, opts driver.ArchiveOptions) error {
-	c, err := d.conn(ctx, id)
-	if err != nil {
-		return err
-	}
-	return c.PutArchive(ctx, path, r, client.PutOptions{NoOverwriteDirNonDir: opts.NoOverwriteDirNonDir, CopyUIDGID: opts.CopyUIDGID})
-}
-
-// Export implements [driver.Filesystem]: a task's root file system cannot
-// be read whole through ECS.
-func (d *Driver) Export(ctx context.Context, id string) (io.ReadCloser, error) {
-	return nil, driver.ErrUnsupported
-}
-
-// Changes implements [driver.Filesystem]: the image's layers are not at
-// hand to compare with.
-func (d *Driver) Changes(ctx context.Context, id string) ([]driver.Change, error) {
-	return nil, driver.ErrUnsupported
-}
-
-func pathStat(st client.Stat) driver.PathStat {
-	return driver.PathStat{Name: st.Name, Size: st.Size, Mode: st.Mode, Mtime: st.Mtime, LinkTarget: st.LinkTarget}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/rs/zerolog"
 
+	"github.com/sockerless/sockerless/agent/agentdriver"
 	"github.com/sockerless/sockerless/agent/client"
 	"github.com/sockerless/sockerless/api/driver"
 )
@@ -49,11 +50,17 @@ type Driver struct {
 }
 
 var (
-	_ driver.Lifecycle  = (*Driver)(nil)
-	_ driver.Exec       = (*Driver)(nil)
-	_ driver.Filesystem = (*Driver)(nil)
-	_ driver.Stream     = (*Driver)(nil)
+	_ driver.Lifecycle = (*Driver)(nil)
+	_ driver.Stream    = (*Driver)(nil)
+	_ driver.Resizer   = extra{}
 )
+
+// extra are the optional abilities the core type-asserts: the core's
+// Reattacher hook and the agent's Resizer.
+type extra struct {
+	*Driver
+	agentdriver.Layer
+}
 
 // New connects to ECS and CloudWatch Logs, creates the cluster and the log
 // group when they are missing, and returns the driver.
@@ -125,8 +132,9 @@ func (d *Driver) ensureCluster(ctx context.Context) error {
 
 // Driver returns the driver bundle the core runs.
 func (d *Driver) Driver() driver.Driver {
+	agent := agentdriver.Layer{Conn: d.conn}
 	return driver.Driver{
-		Name: Name, Lifecycle: d, Exec: d, Filesystem: d, Stream: d, Extra: d,
+		Name: Name, Lifecycle: d, Exec: agent, Filesystem: agent, Stream: d, Extra: extra{d, agent},
 		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true},
 	}
 }
