@@ -76,7 +76,7 @@ func (d *Driver) dial(ctx context.Context, id, arn string) (*client.Conn, error)
 	if addr == "" {
 		return nil, errdefs.ErrUnavailable.WithMessage("ecs backend: the task of container " + id + " has no address yet")
 	}
-	return client.Dial(ctx, "http://"+addr, d.tokens.token(id), client.DialOptions{Timeout: 5 * time.Second})
+	return client.Dial(ctx, "http://"+addr, d.tokens.Token(id), client.DialOptions{Timeout: 5 * time.Second})
 }
 
 // agentAddr is where the agent of tk listens.

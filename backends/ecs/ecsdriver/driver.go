@@ -39,7 +39,7 @@ type Driver struct {
 	ecs    *ecs.Client
 	logs   *cloudwatchlogs.Client
 	log    zerolog.Logger
-	tokens tokenKey
+	tokens client.TokenKey
 	// ctx outlives requests: the task watchers run on it until Close.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -69,7 +69,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := loadKey(cfg.DataDir)
+	key, err := client.LoadTokenKey(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func (d *Driver) entryPoint(spec driver.Spec) []string {
 // (TODO(#6): Spec.ImageRef and Spec.Resources from the core).
 func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInput {
 	env := []types.KeyValuePair{
-		{Name: aws.String("SOCKERLESS_AGENT_TOKEN"), Value: aws.String(d.tokens.token(spec.ID))},
+		{Name: aws.String("SOCKERLESS_AGENT_TOKEN"), Value: aws.String(d.tokens.Token(spec.ID))},
 		{Name: aws.String("SOCKERLESS_CONTAINER_ID"), Value: aws.String(spec.ID)},
 	}
 	for _, kv := range spec.Env {

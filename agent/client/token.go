@@ -1,4 +1,4 @@
-package ecsdriver
+package client
 
 import (
 	"crypto/hmac"
@@ -11,15 +11,17 @@ import (
 	"path/filepath"
 )
 
-// tokenKey derives each container's agent token: HMAC-SHA256 of the
-// container ID under a key kept in the data directory, so that a restarted
-// backend knows the tokens of the tasks it finds again without storing them.
-type tokenKey []byte
+// TokenKey derives each container's agent token: HMAC-SHA256 of the
+// container ID under a key kept in the backend's data directory, so that a
+// restarted backend knows the tokens of the workloads it finds again
+// without storing them, and an agent that presents a valid token for an ID
+// got it from the backend.
+type TokenKey []byte
 
 const keyFile = "agent-token.key"
 
-// loadKey reads the key, creating it on first use.
-func loadKey(dir string) (tokenKey, error) {
+// LoadTokenKey reads the key in dir, creating it on first use.
+func LoadTokenKey(dir string) (TokenKey, error) {
 	p := filepath.Join(dir, keyFile)
 	b, err := os.ReadFile(p)
 	if err == nil && len(b) == 32 {
@@ -45,8 +47,8 @@ func loadKey(dir string) (tokenKey, error) {
 	return b, nil
 }
 
-// token is container id's agent token.
-func (k tokenKey) token(id string) string {
+// Token is container id's agent token.
+func (k TokenKey) Token(id string) string {
 	m := hmac.New(sha256.New, k)
 	m.Write([]byte(id))
 	return hex.EncodeToString(m.Sum(nil))
