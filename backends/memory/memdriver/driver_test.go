@@ -143,7 +143,13 @@ func TestSignalsAndExec(t *testing.T) {
 	if err != nil || len(top) != 2 || top[0].PID != 1 || top[1].Command != "sleep 60" || top[1].PPID != 1 {
 		t.Errorf("Top = %+v, %v", top, err)
 	}
+	// The sleep applet's linear memory exists once its instance has
+	// started, which a loaded machine may delay past Exec's return.
 	u, err := d.Stats(t.Context(), "s")
+	for deadline := time.Now().Add(10 * time.Second); err == nil && u.MemoryBytes == 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		u, err = d.Stats(t.Context(), "s")
+	}
 	if err != nil || u.PIDs != 2 || u.MemoryBytes == 0 || u.SystemNanos == 0 {
 		t.Errorf("Stats = %+v, %v", u, err)
 	}
