@@ -47,6 +47,9 @@ var badInputTests = []struct {
 	{"missing ECS parameter", "ecs", "AmazonEC2ContainerServiceV20141113.RunTask", "application/x-amz-json-1.1", "/", `{}`, 400, "ValidationException"},
 	{"bad ECS value", "ecs", "AmazonEC2ContainerServiceV20141113.RunTask", "application/x-amz-json-1.1", "/", `{"taskDefinition":"x","count":11}`, 400, "InvalidParameterException"},
 	{"missing ECR parameter", "ecr", "AmazonEC2ContainerRegistry_V20150921.CreateRepository", "application/x-amz-json-1.1", "/", `{}`, 400, "ValidationException"},
+	{"missing Cloud Map parameter", "servicediscovery", "Route53AutoNaming_v20170314.CreatePrivateDnsNamespace", "application/x-amz-json-1.1", "/", `{"Name":"a.local"}`, 400, "InvalidInput"},
+	{"Cloud Map wrong type", "servicediscovery", "Route53AutoNaming_v20170314.RegisterInstance", "application/x-amz-json-1.1", "/", `{"ServiceId":"srv-x","InstanceId":"i","Attributes":["a"]}`, 400, "SerializationException"},
+	{"Cloud Map unknown service", "servicediscovery", "Route53AutoNaming_v20170314.GetService", "application/x-amz-json-1.1", "/", `{"Id":"srv-none"}`, 400, "ServiceNotFound"},
 	{"unknown query action", "sts", "", "application/x-www-form-urlencoded", "/", "Action=Nope&Version=2011-06-15", 400, "InvalidAction"},
 	{"missing query action", "sts", "", "application/x-www-form-urlencoded", "/", "Version=2011-06-15", 400, "MissingAction"},
 	{"malformed query", "sts", "", "application/x-www-form-urlencoded", "/", "Action=%zz", 400, "MalformedQueryString"},
@@ -103,6 +106,8 @@ func FuzzJSONOperations(f *testing.F) {
 	f.Add("Logs_20140328.PutLogEvents", `{"logGroupName":"g","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"}]}`)
 	f.Add("Logs_20140328.GetLogEvents", `{"logGroupName":"g","logStreamName":"s","nextToken":"f/9"}`)
 	f.Add("AmazonEC2ContainerRegistry_V20150921.PutImage", `{"repositoryName":"r","imageManifest":"{}"}`)
+	f.Add("Route53AutoNaming_v20170314.DiscoverInstances", `{"NamespaceName":"n","ServiceName":"s","HealthStatus":"ALL"}`)
+	f.Add("Route53AutoNaming_v20170314.CreateService", `{"Name":"s","NamespaceId":"ns-x","DnsConfig":{"DnsRecords":[{"Type":"CNAME","TTL":1}]}}`)
 	sim, err := New(f.Context(), Options{})
 	if err != nil {
 		f.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/sockerless/sockerless/simulators/aws/internal/lambda"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/aws/internal/s3"
+	"github.com/sockerless/sockerless/simulators/aws/internal/servicediscovery"
 	"github.com/sockerless/sockerless/simulators/core/serve"
 	"github.com/sockerless/sockerless/simulators/core/state"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	iam    *iam.Service
 	s3     *s3.Service
 	ec2    *ec2.Service
+	sd     *servicediscovery.Service
 	tmp    string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
@@ -98,6 +100,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if s.ec2, err = ec2.New(opts.Account, store); err != nil {
 		return nil, err
 	}
+	if s.sd, err = servicediscovery.New(opts.Account, store, s.ec2); err != nil {
+		return nil, err
+	}
+	s.addJSON(s.sd.JSON())
 	return s, nil
 }
 

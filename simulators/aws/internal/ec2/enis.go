@@ -57,6 +57,14 @@ func (s *Service) DeleteInterface(ctx context.Context, region, id string) error 
 	return s.save(r)
 }
 
+// VpcExists reports whether the VPC id exists in region (Cloud Map checks
+// the VPC of private DNS namespaces).
+func (s *Service) VpcExists(region, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.region(region).Vpcs[id] != nil
+}
+
 func (r *region) newENI(subnetID string, groups []string, description, typ, requester string) (*eni, error) {
 	sn, err := find(r.Subnets, "subnet", subnetID)
 	if err != nil {
