@@ -30,7 +30,7 @@ toolbox:
 
 build: toolbox
 	@mkdir -p $(BIN)
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./backends/ecs/cmd/... ./cmd/sockerless
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./frontends/docker/cmd/... ./backends/memory/cmd/... ./backends/ecs/cmd/... ./backends/lambda/cmd/... ./cmd/sockerless
 	CGO_ENABLED=0 go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./agent/cmd/sockerless-agent
 
 test: build

@@ -52,6 +52,8 @@ func (s *Service) Handler(body func(*http.Request) []byte) http.Handler {
 	}
 	route("POST /2015-03-31/functions", s.create)
 	route("GET /2015-03-31/functions/{$}", s.list)
+	// The AWS CLI v1 lists without the trailing slash the Go SDK sends.
+	route("GET /2015-03-31/functions", s.list)
 	route("GET /2015-03-31/functions/{name}", s.get)
 	route("DELETE /2015-03-31/functions/{name}", s.delete)
 	route("GET /2015-03-31/functions/{name}/configuration", s.getConfiguration)

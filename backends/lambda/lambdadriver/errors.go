@@ -1,0 +1,34 @@
+package lambdadriver
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/smithy-go"
+	"github.com/containerd/errdefs"
+)
+
+// awsErr classifies an AWS SDK error once, at the backend's boundary.
+func awsErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return errdefs.ErrUnavailable.WithMessage(err.Error())
+	}
+	msg := fmt.Sprintf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
+	switch ae.ErrorCode() {
+	case "InvalidParameterValueException", "ValidationException", "InvalidRequestContentException", "RequestTooLargeException":
+		return errdefs.ErrInvalidArgument.WithMessage(msg)
+	case "ResourceNotFoundException":
+		return errdefs.ErrNotFound.WithMessage(msg)
+	case "ResourceConflictException":
+		return errdefs.ErrConflict.WithMessage(msg)
+	case "AccessDeniedException", "UnrecognizedClientException":
+		return errdefs.ErrPermissionDenied.WithMessage(msg)
+	case "TooManyRequestsException", "ServiceException":
+		return errdefs.ErrUnavailable.WithMessage(msg)
+	}
+	return errdefs.ErrUnknown.WithMessage(msg)
+}
