@@ -21,7 +21,7 @@ func TranslateError(err error, ref reference.Named) error {
 	}
 	var terr *transport.Error
 	if !errors.As(err, &terr) {
-		return fmt.Errorf("%w", err)
+		return lastAttempt(err)
 	}
 	if len(terr.Errors) == 0 {
 		if terr.StatusCode == 401 || terr.StatusCode == 403 {
@@ -71,4 +71,27 @@ func TranslatePushError(err error) error {
 		return errdefs.ErrPermissionDenied.WithMessage(msg)
 	}
 	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// plainAttempt is an error whose message is only the plain-HTTP attempt's.
+type plainAttempt struct {
+	msg string
+	err error
+}
+
+func (e plainAttempt) Error() string { return e.msg }
+func (e plainAttempt) Unwrap() error { return e.err }
+
+// lastAttempt reports, for a registry tried over HTTPS and then plain
+// HTTP (an insecure registry) that answered neither, only the last
+// attempt, as dockerd does: `Get "http://127.0.0.1:5999/v2/": dial tcp
+// ...: connection refused`. go-containerregistry joins both attempts.
+func lastAttempt(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, `Get "https://`)
+	j := strings.Index(msg, `; Get "http://`)
+	if i < 0 || j < i {
+		return fmt.Errorf("%w", err)
+	}
+	return plainAttempt{msg: msg[:i] + msg[j+2:], err: err}
 }

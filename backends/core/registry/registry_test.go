@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -94,6 +95,14 @@ func TestTranslateError(t *testing.T) {
 		if !tc.is(got) || !strings.HasPrefix(got.Error(), tc.want) && !strings.Contains(got.Error(), tc.want) {
 			t.Errorf("TranslateError(%v) = %v, want %q", tc.err, got, tc.want)
 		}
+	}
+	// An insecure registry that answered neither HTTPS nor HTTP: only the
+	// plain attempt is reported, as dockerd.
+	both := fmt.Errorf("%w", errors.New(`Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused; `+
+		`Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused`))
+	want := `Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused`
+	if got := TranslateError(both, ref); got.Error() != want || errdefs.IsNotFound(got) {
+		t.Errorf("TranslateError(both attempts) = %v, want %s", got, want)
 	}
 	if got := TranslatePushError(&transport.Error{StatusCode: 401}); !errdefs.IsUnauthorized(got) || got.Error() != "unauthorized: authentication required" {
 		t.Errorf("TranslatePushError(401) = %v", got)
