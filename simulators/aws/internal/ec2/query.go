@@ -64,30 +64,32 @@ func (q *request) matches(fs []filter, id string, fl fields) (bool, error) {
 }
 
 // glob matches s against an EC2 filter value, where * is any run of
-// characters and ? any one character.
+// characters and ? any one byte. It backtracks only to the last star, so
+// it runs in O(len(p)*len(s)) whatever the pattern.
 func glob(p, s string) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if glob(p[1:], s[i:]) {
-					return true
-				}
+	px, sx := 0, 0
+	star, next := -1, 0
+	for px < len(p) || sx < len(s) {
+		if px < len(p) {
+			switch c := p[px]; {
+			case c == '*':
+				star, next = px, sx
+				px++
+				continue
+			case sx < len(s) && (c == '?' || c == s[sx]):
+				px++
+				sx++
+				continue
 			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		default:
-			if s == "" || s[0] != p[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
 		}
+		if star >= 0 && next < len(s) {
+			next++
+			px, sx = star+1, next
+			continue
+		}
+		return false
 	}
-	return s == ""
+	return true
 }
 
 // describe selects the resources of m a Describe call asks for: those
