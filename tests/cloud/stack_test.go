@@ -48,9 +48,10 @@ func binaries(t testing.TB) string {
 	return bin
 }
 
-// stack is the simulator, the ECS backend and the frontend.
+// stack is the simulator, a cloud backend and the frontend.
 type stack struct {
 	t        testing.TB
+	kind     string // "ecs" or "lambda"
 	bin, dir string
 	Host     string // DOCKER_HOST
 	Endpoint string // the simulator's URL
@@ -61,12 +62,24 @@ type stack struct {
 	frontend *exec.Cmd
 }
 
-// startECS starts the stack in a fresh directory. Everything is stopped
-// when t ends.
+// startECS starts the stack with the ECS backend.
 func startECS(t testing.TB) *stack {
 	t.Helper()
+	return startStack(t, "ecs")
+}
+
+// startLambda starts the stack with the Lambda backend.
+func startLambda(t testing.TB) *stack {
+	t.Helper()
+	return startStack(t, "lambda")
+}
+
+// startStack starts the simulator, sockerless-backend-<backend> and the
+// frontend in a fresh directory. Everything is stopped when t ends.
+func startStack(t testing.TB, backend string) *stack {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("starts the AWS simulator and the ECS backend")
+		t.Skip("starts the AWS simulator and a cloud backend")
 	}
 	if _, err := exec.LookPath("docker"); err != nil {
 		t.Fatal("the docker CLI is required")
@@ -77,7 +90,7 @@ func startECS(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	s := &stack{t: t, bin: bin, dir: dir, Host: "unix://" + filepath.Join(dir, "docker.sock"),
+	s := &stack{t: t, kind: backend, bin: bin, dir: dir, Host: "unix://" + filepath.Join(dir, "docker.sock"),
 		token: randomHex(16), log: &syncBuffer{}}
 	t.Cleanup(s.stop)
 	port := freePort(t)
@@ -105,12 +118,12 @@ func (s *stack) start(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// startBackend starts the ECS backend on the stack's data directory.
+// startBackend starts the backend on the stack's data directory.
 func (s *stack) startBackend() {
 	sock := filepath.Join(s.dir, "backend.sock")
 	os.Remove(sock)
-	s.backend = s.start("sockerless-backend-ecs", "--listen", "unix://"+sock, "--log-level", "warn",
-		"--data-dir", filepath.Join(s.dir, "ecs"))
+	s.backend = s.start("sockerless-backend-"+s.kind, "--listen", "unix://"+sock, "--log-level", "warn",
+		"--data-dir", filepath.Join(s.dir, s.kind))
 	waitSocket(s.t, sock, s.log)
 }
 
