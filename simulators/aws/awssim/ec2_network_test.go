@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
+	ec2sim "github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 )
 
 // TestEC2Gateways builds what a Terraform VPC module builds: a VPC, a
@@ -240,7 +241,7 @@ func TestEC2Interfaces(t *testing.T) {
 	}
 	var ips []string
 	for range 11 { // a /28 has 16 addresses, 5 of them reserved
-		i, err := sim.ec2.CreateInterface(ctx, "us-east-1", *sn.Subnet.SubnetId, nil, "arn:aws:ecs:us-east-1:123456789012:attachment/x")
+		i, err := sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId, Description: "arn:aws:ecs:us-east-1:123456789012:attachment/x"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,12 +250,12 @@ func TestEC2Interfaces(t *testing.T) {
 	if ips[0] != "10.9.0.4" || ips[10] != "10.9.0.14" {
 		t.Errorf("allocated %v", ips)
 	}
-	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", *sn.Subnet.SubnetId, nil, "")
+	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId})
 	wantCode(t, err, "InsufficientFreeAddressesInSubnet")
-	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", "subnet-00000000000000000", nil, "")
+	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: "subnet-00000000000000000"})
 	wantCode(t, err, "InvalidSubnetID.NotFound")
 	def, _ := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupNames: []string{"default"}})
-	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", *sn.Subnet.SubnetId, []string{*def.SecurityGroups[0].GroupId}, "")
+	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId, Groups: []string{*def.SecurityGroups[0].GroupId}})
 	wantCode(t, err, "InvalidParameterValue") // the default VPC's group, another network
 
 	enis, err := c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{
@@ -273,12 +274,16 @@ func TestEC2Interfaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The freed address is the next one handed out.
-	i, err := sim.ec2.CreateInterface(ctx, "us-east-1", *sn.Subnet.SubnetId, nil, "")
+	i, err := sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId})
 	if err != nil || i.PrivateIP != "10.9.0.5" {
 		t.Errorf("reallocated %+v %v", i, err)
 	}
 	_, err = c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{*e.NetworkInterfaceId}})
 	wantCode(t, err, "InvalidNetworkInterfaceID.NotFound")
+	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId, PrivateIP: "10.9.0.6"})
+	wantCode(t, err, "InvalidIPAddress.InUse")
+	_, err = sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId, PrivateIP: "10.9.0.2"})
+	wantCode(t, err, "InvalidParameterValue") // reserved by AWS
 }
 
 func TestEC2Persistence(t *testing.T) {
@@ -292,7 +297,7 @@ func TestEC2Persistence(t *testing.T) {
 	}
 	sn, _ := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: v.Vpc.VpcId, CidrBlock: aws.String("10.0.0.0/24")})
 	c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{*v.Vpc.VpcId}, Tags: []ec2types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
-	i, err := sim.ec2.CreateInterface(ctx, "us-east-1", *sn.Subnet.SubnetId, nil, "task")
+	i, err := sim.ec2.CreateInterface(ctx, "us-east-1", ec2sim.InterfaceRequest{SubnetID: *sn.Subnet.SubnetId, Description: "task"})
 	if err != nil {
 		t.Fatal(err)
 	}

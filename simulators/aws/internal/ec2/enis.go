@@ -21,19 +21,44 @@ type Interface struct {
 	PrivateIP        string
 	MAC              string
 	PrivateDNSName   string
+	Groups           []string
 }
 
-// CreateInterface creates the interface ECS attaches to an awsvpc task:
-// in subnetID of region, with the lowest free private IP of the subnet
-// and groups (the VPC's default group when empty, as ECS does). Errors
-// are EC2's (InvalidSubnetID.NotFound, InvalidGroup.NotFound,
-// InsufficientFreeAddressesInSubnet) as *awsproto.Error values, for the
-// caller to wrap in its own service's error.
-func (s *Service) CreateInterface(ctx context.Context, region, subnetID string, groups []string, description string) (Interface, error) {
+// InterfaceRequest describes the interface a workload needs.
+type InterfaceRequest struct {
+	// SubnetID is the subnet the interface is in (required).
+	SubnetID string
+	// Groups are its security groups; empty means the VPC's default
+	// group, as ECS and EFS do.
+	Groups []string
+	// PrivateIP asks for that address; empty takes the lowest free one.
+	PrivateIP string
+	// Description is shown by DescribeNetworkInterfaces (ECS writes
+	// "arn:aws:ecs:<region>:<account>:attachment/<uuid>").
+	Description string
+	// Type is the interfaceType: "interface" (default), "efs", "lambda",
+	// "nat_gateway" ...
+	Type string
+	// Requester, when set, marks the interface requester-managed by that
+	// service (AWS shows an account ID or an alias such as "amazon-aws").
+	Requester string
+}
+
+// CreateInterface creates the interface an awsvpc ECS task, an EFS mount
+// target or a VPC Lambda function gets: in req.SubnetID of region, with
+// the requested or the lowest free private IP of the subnet. Errors are
+// EC2's (InvalidSubnetID.NotFound, InvalidGroup.NotFound,
+// InvalidParameterValue, InsufficientFreeAddressesInSubnet,
+// InvalidIPAddress.InUse) as *awsproto.Error values, for the caller to
+// translate into its own service's codes.
+func (s *Service) CreateInterface(ctx context.Context, region string, req InterfaceRequest) (Interface, error) {
+	if req.Type == "" {
+		req.Type = "interface"
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.region(region)
-	e, err := r.newENI(subnetID, groups, description, "interface", "")
+	e, err := r.newENI(req)
 	if err != nil {
 		return Interface{}, err
 	}
@@ -41,7 +66,7 @@ func (s *Service) CreateInterface(ctx context.Context, region, subnetID string, 
 		delete(r.ENIs, e.ID)
 		return Interface{}, err
 	}
-	return Interface{e.ID, e.SubnetID, e.VpcID, e.AZ, e.IP, e.MAC, dnsName(region, e.IP)}, nil
+	return Interface{e.ID, e.SubnetID, e.VpcID, e.AZ, e.IP, e.MAC, dnsName(region, e.IP), e.Groups}, nil
 }
 
 // DeleteInterface deletes an interface CreateInterface made; an unknown
@@ -65,7 +90,8 @@ func (s *Service) VpcExists(region, id string) bool {
 	return s.region(region).Vpcs[id] != nil
 }
 
-func (r *region) newENI(subnetID string, groups []string, description, typ, requester string) (*eni, error) {
+func (r *region) newENI(req InterfaceRequest) (*eni, error) {
+	subnetID, groups := req.SubnetID, req.Groups
 	sn, err := find(r.Subnets, "subnet", subnetID)
 	if err != nil {
 		return nil, err
@@ -86,7 +112,7 @@ func (r *region) newENI(subnetID string, groups []string, description, typ, requ
 			return nil, invalidValue("Security group %s and subnet %s belong to different networks.", id, subnetID)
 		}
 	}
-	ip, err := r.allocIP(sn)
+	ip, err := r.allocIP(sn, req.PrivateIP)
 	if err != nil {
 		return nil, err
 	}
@@ -94,14 +120,15 @@ func (r *region) newENI(subnetID string, groups []string, description, typ, requ
 	rand.Read(mac)
 	e := &eni{ID: newID("eni"), SubnetID: sn.ID, VpcID: sn.VpcID, AZ: sn.AZ, IP: ip,
 		MAC:         fmt.Sprintf("02:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4]),
-		Description: description, Groups: groups, Type: typ, Requester: requester}
+		Description: req.Description, Groups: groups, Type: req.Type, Requester: req.Requester}
 	r.ENIs[e.ID] = e
 	return e, nil
 }
 
-// allocIP returns the lowest address of sn no interface holds, skipping
-// the four AWS reserves at the start of every subnet and the last.
-func (r *region) allocIP(sn *subnet) (string, error) {
+// allocIP returns want, or the lowest address of sn no interface holds,
+// skipping the four AWS reserves at the start of every subnet and the
+// last.
+func (r *region) allocIP(sn *subnet, want string) (string, error) {
 	p := netip.MustParsePrefix(sn.CIDR)
 	used := map[string]bool{}
 	for _, e := range r.ENIs {
@@ -112,6 +139,16 @@ func (r *region) allocIP(sn *subnet) (string, error) {
 	a := p.Addr()
 	for range 4 {
 		a = a.Next()
+	}
+	if want != "" {
+		w, err := netip.ParseAddr(want)
+		if err != nil || !p.Contains(w) || w.Less(a) || !p.Contains(w.Next()) {
+			return "", invalidValue("Address %s does not fall within the subnet's address range", want)
+		}
+		if used[w.String()] {
+			return "", awsproto.Errorf(http.StatusBadRequest, "InvalidIPAddress.InUse", "The specified address is already in use.")
+		}
+		return w.String(), nil
 	}
 	for ; p.Contains(a.Next()); a = a.Next() {
 		if !used[a.String()] {

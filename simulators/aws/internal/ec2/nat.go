@@ -73,7 +73,8 @@ func (s *Service) createNAT(q *request) (any, error) {
 		}
 		n.AllocationID, n.PublicIP = alloc, addr.PublicIP
 	}
-	e, err := q.r.newENI(sn.ID, []string{}, "Interface for NAT Gateway "+n.ID, "nat_gateway", "amazon-aws")
+	e, err := q.r.newENI(InterfaceRequest{SubnetID: sn.ID, Description: "Interface for NAT Gateway " + n.ID,
+		Type: "nat_gateway", Requester: "amazon-aws"})
 	if err != nil {
 		return nil, err
 	}
