@@ -10,6 +10,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/sts v1.50.0
 	github.com/aws/smithy-go v1.28.8
 	github.com/containerd/errdefs v1.0.0
+	github.com/google/go-cmp v0.7.0
 	github.com/rs/zerolog v1.35.1
 	github.com/sockerless/sockerless/agent v0.0.0-00010101000000-000000000000
 	github.com/sockerless/sockerless/api v0.0.0-00010101000000-000000000000

@@ -1,0 +1,114 @@
+package ecsdriver
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sockerless/sockerless/api/driver"
+)
+
+func testDriver() *Driver {
+	d := &Driver{tokens: []byte("0123456789abcdef0123456789abcdef")}
+	d.cfg.FromEnv(func(string) string { return "" })
+	d.cfg.ExecutionRole = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+	return d
+}
+
+func TestTaskDefinition(t *testing.T) {
+	d := testDriver()
+	spec := driver.Spec{ID: "c0ffee", Name: "web", Image: "sha256:abc", Path: "sh", Args: []string{"-c", "echo hi"},
+		Env: []string{"PATH=/bin", "A=b=c"}, WorkingDir: "/srv", User: "1000", TTY: true, StopSignal: syscall.SIGTERM}
+	in := d.taskDefinition(spec)
+	if aws.ToString(in.Family) != "sockerless-c0ffee" || aws.ToString(in.Cpu) != "256" || aws.ToString(in.Memory) != "512" ||
+		in.NetworkMode != types.NetworkModeAwsvpc {
+		t.Errorf("task definition: family %s cpu %s memory %s mode %s", aws.ToString(in.Family), aws.ToString(in.Cpu), aws.ToString(in.Memory), in.NetworkMode)
+	}
+	c := in.ContainerDefinitions[0]
+	want := []string{"sockerless-agent", "--listen", ":${SOCKERLESS_SIM_PORT_9111:-9111}", "--log-level", "error", "--tty", "--", "sh", "-c", "echo hi"}
+	if d := cmp.Diff(want, c.EntryPoint); d != "" {
+		t.Errorf("entry point (-want +got):\n%s", d)
+	}
+	env := map[string]string{}
+	for _, kv := range c.Environment {
+		env[aws.ToString(kv.Name)] = aws.ToString(kv.Value)
+	}
+	if env["A"] != "b=c" || env["SOCKERLESS_CONTAINER_ID"] != "c0ffee" || env["SOCKERLESS_AGENT_TOKEN"] != d.tokens.Token("c0ffee") {
+		t.Errorf("environment %v", env)
+	}
+	if aws.ToString(c.WorkingDirectory) != "/srv" || aws.ToString(c.User) != "1000" || *c.PortMappings[0].ContainerPort != 9111 {
+		t.Errorf("container definition %+v", c)
+	}
+	if c.LogConfiguration.Options["awslogs-stream-prefix"] != "c0ffee" {
+		t.Errorf("log options %v", c.LogConfiguration.Options)
+	}
+	if got := logStream("c0ffee", "arn:aws:ecs:us-east-1:1:task/sockerless/abc123"); got != "c0ffee/main/abc123" {
+		t.Errorf("log stream %s", got)
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	stopped := time.Unix(1700000000, 0)
+	tests := []struct {
+		name     string
+		task     types.Task
+		wantCode int
+		wantErr  string
+	}{
+		{"exit code", types.Task{StoppedAt: &stopped, Containers: []types.Container{{Name: aws.String("main"), ExitCode: aws.Int32(3)}}}, 3, ""},
+		{"agent missing", types.Task{StoppedReason: aws.String("CannotStartContainerError: exec: \"sockerless-agent\": executable file not found in $PATH"),
+			Containers: []types.Container{{Name: aws.String("main")}}}, 127, "executable file not found"},
+		{"container reason", types.Task{Containers: []types.Container{{Name: aws.String("main"), Reason: aws.String("OutOfMemoryError")}}}, 128, "OutOfMemoryError"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := exitStatus(tc.task)
+			if st.Code != tc.wantCode || !strings.Contains(st.Error, tc.wantErr) {
+				t.Errorf("exitStatus = %+v, want code %d error ~%q", st, tc.wantCode, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestAgentAddr(t *testing.T) {
+	d := testDriver()
+	tests := []struct {
+		name string
+		c    types.Container
+		want string
+	}{
+		{"simulator binding", types.Container{Name: aws.String("main"), NetworkBindings: []types.NetworkBinding{
+			{BindIP: aws.String("127.0.0.1"), ContainerPort: aws.Int32(9111), HostPort: aws.Int32(40001)}}}, "127.0.0.1:40001"},
+		{"any address", types.Container{Name: aws.String("main"), NetworkBindings: []types.NetworkBinding{
+			{BindIP: aws.String("0.0.0.0"), ContainerPort: aws.Int32(9111), HostPort: aws.Int32(40002)}}}, "127.0.0.1:40002"},
+		{"awsvpc private IP", types.Container{Name: aws.String("main"), NetworkInterfaces: []types.NetworkInterface{
+			{PrivateIpv4Address: aws.String("10.0.1.7")}}}, "10.0.1.7:9111"},
+		{"not attached yet", types.Container{Name: aws.String("main")}, ""},
+	}
+	for _, tc := range tests {
+		if got := d.agentAddr(types.Task{Containers: []types.Container{tc.c}}); got != tc.want {
+			t.Errorf("%s: agentAddr = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := map[string]string{EnvSubnets: "subnet-a, subnet-b", EnvCluster: "ci", EnvPoll: "20ms", "AWS_REGION": "eu-west-1"}
+	var c Config
+	if err := c.FromEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if c.Cluster != "ci" || c.Region != "eu-west-1" || c.Poll != 20*time.Millisecond || len(c.Subnets) != 2 || c.Subnets[1] != "subnet-b" ||
+		c.LogGroup != "/sockerless/ecs" || c.AgentPort != 9111 {
+		t.Errorf("config %+v", c)
+	}
+	env[EnvPoll] = "soon"
+	if err := (&Config{}).FromEnv(func(k string) string { return env[k] }); err == nil {
+		t.Error("a bad poll interval was accepted")
+	}
+}
