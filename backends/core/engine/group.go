@@ -71,16 +71,22 @@ func (e *Engine) Group(ctx context.Context, ref string) (Group, error) {
 }
 
 // rootOf follows the "container:" chain from id to the container that owns
-// the namespace. A cycle (impossible through the API, as the target must
-// exist first) ends the walk at the container seen twice.
+// the namespace. A cycle (a mode naming a container that was later renamed
+// can close one) has no owner: its smallest ID stands for it, so that every
+// member finds the same root.
 func rootOf(id string, parent map[string]string) string {
-	seen := map[string]bool{id: true}
+	var path []string
+	at := map[string]int{}
 	for {
+		if i, seen := at[id]; seen {
+			return slices.Min(path[i:])
+		}
+		at[id] = len(path)
+		path = append(path, id)
 		p, ok := parent[id]
-		if !ok || seen[p] {
+		if !ok {
 			return id
 		}
-		seen[p] = true
 		id = p
 	}
 }

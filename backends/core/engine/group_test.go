@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/moby/api/types/container"
+)
+
+// TestGroup checks the network-namespace groups: a chain of
+// "container:" modes, by name or ID, is one group rooted at the container
+// that owns the namespace; others are groups of one.
+func TestGroup(t *testing.T) {
+	v := newEnv(t)
+	root := v.create(t, "root", container.Config{}, nil)
+	a := v.create(t, "side", container.Config{}, &container.HostConfig{NetworkMode: "container:root"})
+	b := v.create(t, "third", container.Config{}, &container.HostConfig{NetworkMode: container.NetworkMode("container:" + a[:12])})
+	alone := v.create(t, "alone", container.Config{}, nil)
+	names := func(g Group) []string {
+		var out []string
+		for _, m := range g.Members {
+			out = append(out, m.Name+"/"+m.Status)
+		}
+		return out
+	}
+	tests := []struct {
+		ref      string
+		root     string
+		wantMems []string
+	}{
+		{"root", root, []string{"root/created", "side/created", "third/created"}},
+		{"third", root, []string{"root/created", "side/created", "third/created"}},
+		{a, root, []string{"root/created", "side/created", "third/created"}},
+		{"alone", alone, []string{"alone/created"}},
+	}
+	for _, tc := range tests {
+		g, err := v.e.Group(context.Background(), tc.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Root != tc.root {
+			t.Errorf("Group(%s).Root = %s, want %s", tc.ref, g.Root, tc.root)
+		}
+		if d := cmp.Diff(tc.wantMems, names(g)); d != "" {
+			t.Errorf("Group(%s) members (-want +got):\n%s", tc.ref, d)
+		}
+	}
+	if _, err := v.e.Group(context.Background(), "nosuch"); err == nil {
+		t.Error("Group of an unknown container: no error")
+	}
+	_ = b
+}
+
+func TestRootOf(t *testing.T) {
+	parent := map[string]string{"b": "a", "a": "root", "x": "y", "y": "x", "z": "y"}
+	for id, want := range map[string]string{"b": "root", "root": "root", "x": "x", "y": "x", "z": "x"} {
+		if got := rootOf(id, parent); got != want {
+			t.Errorf("rootOf(%s) = %s, want %s", id, got, want)
+		}
+	}
+}
