@@ -54,4 +54,9 @@ func TestAlpineLikeImage(t *testing.T) {
 	if got.stdout != "1000\napp\n/home/app\n" {
 		t.Errorf("as app: %+v", got)
 	}
+	// Ids without a name print bare, and the groups always, as busybox's.
+	got = runArgs(t, c, ProcessConfig{Args: []string{"id"}, User: "4321:4321"})
+	if got.stdout != "uid=4321 gid=4321 groups=4321\n" {
+		t.Errorf("as 4321: %+v", got)
+	}
 }

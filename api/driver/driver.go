@@ -58,6 +58,9 @@ type Spec struct {
 	StopSignal syscall.Signal
 	Labels     map[string]string
 	Mounts     []Mount
+	// ReadOnlyRoot refuses writes to the root file system outside the
+	// mounts (`docker run --read-only`).
+	ReadOnlyRoot bool
 	// RootFS is the host directory that holds the container's root file
 	// system, prepared by the core (image layers unpacked into it) before
 	// [Lifecycle.Create] is called. Drivers that do not run locally ignore it.

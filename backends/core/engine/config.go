@@ -184,6 +184,7 @@ func (e *Engine) spec(c *Container) driver.Spec {
 		Path: r.Path, Args: slices.Clone(r.Args), Env: processEnv(r.Config), WorkingDir: r.Config.WorkingDir,
 		User: r.Config.User, TTY: r.Config.Tty, OpenStdin: r.Config.OpenStdin, StopSignal: stopSignal(r.Config),
 		Labels: maps.Clone(r.Config.Labels), Mounts: driverMounts(r.Mounts), RootFS: e.rootFS(r.ID),
+		ReadOnlyRoot: r.HostConfig != nil && r.HostConfig.ReadonlyRootfs,
 	}
 }
 

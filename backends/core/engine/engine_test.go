@@ -190,6 +190,15 @@ func TestStartFailure(t *testing.T) {
 	if in.State.ExitCode != 127 || in.State.Status != "created" || in.State.Error == "" {
 		t.Fatalf("state %+v", in.State)
 	}
+	// An unknown user is found before any task, as dockerd: no prefix.
+	id = v.create(t, "", container.Config{Cmd: []string{"true"}, User: "nosuchuser"}, nil)
+	const msg = "unable to find user nosuchuser: no matching entries in passwd file"
+	if err := v.e.Start(t.Context(), id); err == nil || err.Error() != msg {
+		t.Fatalf("start as nosuchuser: %v", err)
+	}
+	if in, _ := v.e.Inspect(t.Context(), id, false); in.State.Error != msg || in.State.Status != "created" {
+		t.Fatalf("state %+v", in.State)
+	}
 }
 
 func TestStopKillAndEvents(t *testing.T) {

@@ -98,6 +98,11 @@ func (e *Engine) startFailed(ctx context.Context, c *Container, err error) error
 		return e.unsupported("starting containers")
 	}
 	msg := "failed to create task for container: " + err.Error()
+	if m := err.Error(); strings.HasPrefix(m, "unable to find user ") || strings.HasPrefix(m, "unable to find group ") {
+		// dockerd looks the user up while it builds the OCI spec,
+		// before any task: its message has no prefix.
+		msg = m
+	}
 	code, class := exitUnknown, errdefs.ErrInternal.WithMessage
 	switch low := strings.ToLower(msg); {
 	case strings.Contains(low, "executable file not found") || strings.Contains(low, "no such file or directory"):

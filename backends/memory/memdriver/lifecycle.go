@@ -35,6 +35,11 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 		return fmt.Errorf("memory backend: %w", err)
 	}
 	var mounts []sandbox.Mount
+	if spec.ReadOnlyRoot {
+		// The root as a read-only mount of itself: the other mounts,
+		// longer targets, stay as they are.
+		mounts = append(mounts, sandbox.Mount{Source: root, Target: "/", ReadOnly: true})
+	}
 	for _, m := range spec.Mounts {
 		mounts = append(mounts, sandbox.Mount{Source: m.Source, Target: m.Destination, ReadOnly: m.ReadOnly})
 	}

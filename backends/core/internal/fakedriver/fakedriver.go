@@ -66,6 +66,9 @@ func (d *Driver) Start(_ context.Context, spec driver.Spec, s driver.Streams) (d
 		// As a driver that keeps its state in memory: Create comes first.
 		return nil, errdefs.ErrNotFound.WithMessage("No such container: " + spec.ID)
 	}
+	if spec.User == "nosuchuser" {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("unable to find user nosuchuser: no matching entries in passwd file")
+	}
 	argv := append([]string{spec.Path}, spec.Args...)
 	t, err := d.run(argv, s)
 	if err != nil {

@@ -14,6 +14,7 @@ type identity struct {
 	uid, gid    int
 	user, group string
 	knownUser   bool
+	knownGroup  bool
 	groups      []int
 	names       map[int]string
 }
@@ -38,7 +39,7 @@ func identityOf(uid, gid int) identity {
 			id.names[g.ID] = g.Name
 		}
 		if g.ID == gid {
-			id.group = g.Name
+			id.group, id.knownGroup = g.Name, true
 		}
 		for _, m := range g.Members {
 			if m == id.user && g.ID != gid {
@@ -97,15 +98,21 @@ func Id(e *applet.Env) int {
 		}
 		fmt.Fprintln(e.Stdout, strings.Join(parts, " "))
 	default:
-		line := fmt.Sprintf("uid=%d(%s) gid=%d(%s)", id.uid, id.user, id.gid, id.group)
-		if len(id.groups) > 0 {
-			var parts []string
-			for _, g := range all {
-				parts = append(parts, fmt.Sprintf("%d(%s)", g, id.groupName(g)))
+		// As busybox: a name in parentheses only where the container's
+		// files have one, and the groups always, the primary first.
+		named := func(n int, name string, known bool) string {
+			if known {
+				return fmt.Sprintf("%d(%s)", n, name)
 			}
-			line += " groups=" + strings.Join(parts, ",")
+			return strconv.Itoa(n)
 		}
-		fmt.Fprintln(e.Stdout, line)
+		var parts []string
+		for _, g := range all {
+			_, known := id.names[g]
+			parts = append(parts, named(g, id.groupName(g), known))
+		}
+		fmt.Fprintf(e.Stdout, "uid=%s gid=%s groups=%s\n", named(id.uid, id.user, id.knownUser),
+			named(id.gid, id.group, id.knownGroup), strings.Join(parts, ","))
 	}
 	return 0
 }
