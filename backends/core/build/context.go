@@ -99,7 +99,7 @@ func untarDirs(ctx context.Context, root *os.Root, tr *tar.Reader, dirs map[stri
 			return errdefs.ErrInvalidArgument.WithMessage("failed to read the build context: " + err.Error())
 		}
 		name := cleanRel(hdr.Name)
-		if name == "." {
+		if name == "." || name == "" { // "./", as `tar -C dir -c .` and act's contexts start
 			continue
 		}
 		if d := path.Dir(name); d != "." {

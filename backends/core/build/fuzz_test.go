@@ -27,6 +27,21 @@ func FuzzDockerfile(f *testing.F) {
 	})
 }
 
+// TestContextDotEntry unpacks a context whose first entry is "./", as
+// `tar -C dir -c .` writes it (act builds local Docker actions so).
+func TestContextDotEntry(t *testing.T) {
+	data := imagestoretest.Tar(t, imagestoretest.Entry{Name: "./", Type: '5'},
+		imagestoretest.Entry{Name: "./Dockerfile", Body: "FROM a"})
+	bc, err := extractContext(t.Context(), t.TempDir(), bytes.NewReader(data), "Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bc.close()
+	if b, err := os.ReadFile(filepath.Join(bc.dir, "Dockerfile")); err != nil || string(b) != "FROM a" {
+		t.Errorf("Dockerfile = %q, %v", b, err)
+	}
+}
+
 // FuzzContext checks that a context tar, with any .dockerignore, unpacks
 // inside its directory or fails cleanly: nothing is written outside.
 func FuzzContext(f *testing.F) {
@@ -36,6 +51,7 @@ func FuzzContext(f *testing.F) {
 	f.Add(imagestoretest.Tar(f, imagestoretest.Entry{Name: "../../escape", Body: "x"},
 		imagestoretest.Entry{Name: "link", Type: '2', Linkname: "/etc"}, imagestoretest.Entry{Name: "link/passwd", Body: "x"}), "../Dockerfile")
 	f.Add(imagestoretest.Tar(f, imagestoretest.Entry{Name: "d/", Type: '5'}, imagestoretest.Entry{Name: ".dockerignore", Body: "[\n"}), "")
+	f.Add(imagestoretest.Tar(f, imagestoretest.Entry{Name: "./", Type: '5'}, imagestoretest.Entry{Name: "./Dockerfile", Body: "FROM a"}), "Dockerfile")
 	f.Fuzz(func(t *testing.T, data []byte, dockerfile string) {
 		parent := t.TempDir()
 		bc, err := extractContext(context.Background(), parent, bytes.NewReader(data), dockerfile)
