@@ -17,7 +17,8 @@ func protocolOf(r *http.Request) awsproto.Protocol {
 	switch {
 	case r.Header.Get("X-Amz-Target") != "":
 		return awsproto.JSON
-	case strings.HasPrefix(r.URL.Path, "/2015-03-31/") || strings.HasPrefix(r.URL.Path, "/2021-10-31/"):
+	case strings.HasPrefix(r.URL.Path, "/2015-03-31/") || strings.HasPrefix(r.URL.Path, "/2021-10-31/") ||
+		strings.HasPrefix(r.URL.Path, "/2015-02-01/"): // Lambda, EFS
 		return awsproto.RESTJSON
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return awsproto.Query

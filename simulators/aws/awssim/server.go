@@ -10,6 +10,7 @@ import (
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecr"
+	"github.com/sockerless/sockerless/simulators/aws/internal/efs"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
 	"github.com/sockerless/sockerless/simulators/aws/internal/iam"
 	"github.com/sockerless/sockerless/simulators/aws/internal/lambda"
@@ -35,6 +36,7 @@ type Server struct {
 	s3     *s3.Service
 	ec2    *ec2.Service
 	sd     *servicediscovery.Service
+	efs    *efs.Service
 	tmp    string // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
@@ -104,6 +106,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addJSON(s.sd.JSON())
+	if s.efs, err = efs.New(opts.Account, store, s.ec2); err != nil {
+		return nil, err
+	}
+	s.addREST("elasticfilesystem", s.efs.Handler(bodyFrom))
 	return s, nil
 }
 

@@ -18,10 +18,12 @@ type Interface struct {
 	SubnetID         string
 	VpcID            string
 	AvailabilityZone string
-	PrivateIP        string
-	MAC              string
-	PrivateDNSName   string
-	Groups           []string
+	// AvailabilityZoneID is the zone's ID (use1-az1 ...).
+	AvailabilityZoneID string
+	PrivateIP          string
+	MAC                string
+	PrivateDNSName     string
+	Groups             []string
 }
 
 // InterfaceRequest describes the interface a workload needs.
@@ -66,7 +68,9 @@ func (s *Service) CreateInterface(ctx context.Context, region string, req Interf
 		delete(r.ENIs, e.ID)
 		return Interface{}, err
 	}
-	return Interface{e.ID, e.SubnetID, e.VpcID, e.AZ, e.IP, e.MAC, dnsName(region, e.IP), e.Groups}, nil
+	return Interface{ID: e.ID, SubnetID: e.SubnetID, VpcID: e.VpcID, AvailabilityZone: e.AZ,
+		AvailabilityZoneID: zoneID(region, e.AZ), PrivateIP: e.IP, MAC: e.MAC, PrivateDNSName: dnsName(region, e.IP),
+		Groups: e.Groups}, nil
 }
 
 // DeleteInterface deletes an interface CreateInterface made; an unknown
