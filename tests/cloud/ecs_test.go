@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockerless/sockerless/tests/harness"
 )
 
 const image = "sockerless-test/tiny:1"
@@ -17,25 +19,28 @@ func TestECSRun(t *testing.T) {
 	s := startECS(t)
 	s.importImage(image)
 	tests := []struct {
-		name     string
-		cmd      string
-		wantOut  string
-		wantCode int
+		name             string
+		cmd              string
+		wantOut, wantErr string
+		wantCode         int
 	}{
-		{"arithmetic", "echo $((6*7))", "42\n", 0},
-		{"exit code", "exit 3", "", 3},
-		// The awslogs driver ships stdout and stderr into one stream
-		// without telling them apart, so the ECS backend reports both as
-		// stdout (docs/PERFORMANCE.md, issue 6 section).
-		{"stderr and exit", "echo oops >&2; exit 7", "oops\n", 7},
+		{"arithmetic", "echo $((6*7))", "42\n", "", 0},
+		{"exit code", "exit 3", "", "", 3},
+		// Attached output comes through the agent, stdout and stderr apart.
+		{"both streams", "echo out; echo oops >&2; exit 7", "out\n", "oops\n", 7},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := s.docker("run", "--rm", image, "sh", "-c", tc.cmd)
-			if r.Stdout != tc.wantOut || r.ExitCode != tc.wantCode {
-				t.Errorf("docker run: exit %d stdout %q stderr %q, want %d %q", r.ExitCode, r.Stdout, r.Stderr, tc.wantCode, tc.wantOut)
+			if r.Stdout != tc.wantOut || r.Stderr != tc.wantErr || r.ExitCode != tc.wantCode {
+				t.Errorf("docker run: exit %d stdout %q stderr %q, want %d %q %q", r.ExitCode, r.Stdout, r.Stderr, tc.wantCode, tc.wantOut, tc.wantErr)
 			}
 		})
+	}
+	// docker run -i: stdin reaches the main process through the agent.
+	r := harness.Docker(t, s.Host, []byte("from stdin\n"), "run", "--rm", "-i", image, "cat")
+	if r.Stdout != "from stdin\n" || r.ExitCode != 0 {
+		t.Errorf("docker run -i cat: exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
 	}
 	// --rm left nothing behind: no container, no active task definition.
 	if out := s.mustDocker("ps", "-aq"); out != "" {

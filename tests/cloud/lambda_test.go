@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sockerless/sockerless/tests/harness"
 )
 
 // Acceptance 1 on Lambda: one-shot containers really invoke, with their
@@ -31,7 +33,13 @@ func TestLambdaRun(t *testing.T) {
 			}
 		})
 	}
-	var fns struct{ Functions []struct{ FunctionName string } }
+	r := harness.Docker(t, s.Host, []byte("from stdin\n"), "run", "--rm", "-i", image, "cat")
+	if r.Stdout != "from stdin\n" || r.ExitCode != 0 {
+		t.Errorf("docker run -i cat: exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	var fns struct {
+		Functions []struct{ FunctionName string }
+	}
 	s.aws(&fns, "lambda", "list-functions")
 	if len(fns.Functions) != 0 {
 		t.Errorf("functions left after --rm: %+v", fns.Functions)
@@ -43,7 +51,9 @@ func TestLambdaLifecycle(t *testing.T) {
 	s := startLambda(t)
 	s.importImage(image)
 	id := strings.TrimSpace(s.mustDocker("run", "-d", "--name", "l1", image, "sh", "-c", "echo started; exec sleep 300"))
-	var fn struct{ Configuration struct{ FunctionName, PackageType string } }
+	var fn struct {
+		Configuration struct{ FunctionName, PackageType string }
+	}
 	s.aws(&fn, "lambda", "get-function", "--function-name", "sockerless-"+id[:48])
 	if fn.Configuration.PackageType != "Image" {
 		t.Errorf("function: %+v", fn.Configuration)
@@ -67,7 +77,9 @@ func TestLambdaLifecycle(t *testing.T) {
 		t.Errorf("after stop: %q", st)
 	}
 	s.mustDocker("rm", "l1")
-	var fns struct{ Functions []struct{ FunctionName string } }
+	var fns struct {
+		Functions []struct{ FunctionName string }
+	}
 	s.aws(&fns, "lambda", "list-functions")
 	if len(fns.Functions) != 0 {
 		t.Errorf("functions left after rm: %+v", fns.Functions)

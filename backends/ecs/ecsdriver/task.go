@@ -3,6 +3,7 @@ package ecsdriver
 import (
 	"context"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/containerd/errdefs"
 
+	"github.com/sockerless/sockerless/agent/client"
 	"github.com/sockerless/sockerless/api/driver"
 )
 
@@ -56,20 +58,18 @@ func (t *task) Signal(ctx context.Context, sig syscall.Signal) error {
 func (t *task) run(streams driver.Streams, skipOld bool) {
 	defer close(t.done)
 	ctx := t.d.ctx
-	out := &logReader{d: t.d, stream: logStream(t.id, t.arn)}
-	emit := func(le driver.LogEntry) error {
-		if streams.Stdout != nil {
-			_, _ = streams.Stdout.Write(le.Data)
-		}
-		return nil
-	}
+	o := &output{streams: streams, since: time.Now()}
+	attached := t.attach(ctx, o, streams, skipOld)
+	logs := &logReader{d: t.d, stream: logStream(t.id, t.arn)}
 	if skipOld {
-		_ = out.drain(ctx, func(driver.LogEntry) error { return nil })
+		_ = logs.drain(ctx, func(driver.LogEntry) error { return nil })
 	}
 	tick := time.NewTicker(t.d.cfg.Poll)
 	defer tick.Stop()
 	for {
-		_ = out.drain(ctx, emit)
+		if o.pollLogs() {
+			_ = logs.drain(ctx, o.cloud)
+		}
 		tk, err := t.d.describe(ctx, t.arn)
 		switch {
 		case errdefs.IsNotFound(err):
@@ -78,7 +78,11 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 		case err != nil:
 			t.d.log.Warn().Err(err).Str("container_id", t.id).Msg("describe task")
 		case aws.ToString(tk.LastStatus) == "STOPPED":
-			_ = out.drain(ctx, emit)
+			if o.pollLogs() {
+				o.decide(modeCloud)
+				_ = logs.drain(ctx, o.cloud)
+			}
+			attached.wait(attachGrace)
 			t.status = exitStatus(tk)
 			t.d.log.Info().Str("container_id", t.id).Int("exit_code", t.status.Code).Msg("task stopped")
 			return
@@ -89,6 +93,119 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 			t.err = errdefs.ErrUnavailable.WithMessage("ecs backend is shutting down")
 			return
 		}
+	}
+}
+
+// attach follows the main process through the agent (both streams apart,
+// stdin for docker run -i) once the agent listens; until it does, or when
+// it never does, output comes from CloudWatch Logs.
+func (t *task) attach(ctx context.Context, o *output, streams driver.Streams, skipOld bool) *attachment {
+	a := &attachment{done: make(chan struct{})}
+	actx, cancel := context.WithCancel(ctx)
+	a.cancel = cancel
+	go func() {
+		defer close(a.done)
+		c, err := t.d.conn(actx, t.id)
+		if err != nil || !o.decide(modeAgent) {
+			return
+		}
+		_, err = c.Attach(actx, client.AttachOptions{Logs: !skipOld, Stream: true},
+			client.Streams{Stdin: streams.Stdin, Stdout: streams.Stdout, Stderr: streams.Stderr})
+		if err != nil && actx.Err() == nil {
+			t.d.log.Warn().Err(err).Str("container_id", t.id).Msg("attach to the agent")
+		}
+	}()
+	return a
+}
+
+// attachGrace is how long the attach may still deliver output once the
+// task has stopped.
+const attachGrace = 2 * time.Second
+
+// attachment is a run's attach to its agent.
+type attachment struct {
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
+// wait lets the attach finish for up to grace, then ends it.
+func (a *attachment) wait(grace time.Duration) {
+	select {
+	case <-a.done:
+	case <-time.After(grace):
+	}
+	a.cancel()
+	<-a.done
+}
+
+// Where a run's output comes from.
+const (
+	modeUndecided = iota
+	modeAgent
+	modeCloud
+)
+
+// agentGrace is how long a run's output waits for the agent before
+// CloudWatch Logs is taken as its source.
+const agentGrace = 3 * time.Second
+
+// output is the source of a run's output: the agent's attach once it
+// connects, else CloudWatch Logs, whose events are held back meanwhile
+// (the attach replays them from the agent's buffer).
+type output struct {
+	streams driver.Streams
+	since   time.Time
+
+	mu   sync.Mutex
+	mode int
+	held []driver.LogEntry
+}
+
+// decide picks the source, first come first served, and reports whether
+// m is the one picked.
+func (o *output) decide(m int) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.mode == modeUndecided {
+		o.mode = m
+		if m == modeCloud {
+			for _, le := range o.held {
+				o.write(le)
+			}
+		}
+		o.held = nil
+	}
+	return o.mode == m
+}
+
+// pollLogs reports whether CloudWatch Logs may still be the source.
+func (o *output) pollLogs() bool {
+	o.mu.Lock()
+	undecided := o.mode == modeUndecided
+	cloud := o.mode == modeCloud
+	o.mu.Unlock()
+	if undecided && time.Since(o.since) > agentGrace {
+		return o.decide(modeCloud)
+	}
+	return undecided || cloud
+}
+
+// cloud takes one CloudWatch event.
+func (o *output) cloud(le driver.LogEntry) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch o.mode {
+	case modeUndecided:
+		o.held = append(o.held, le)
+	case modeCloud:
+		o.write(le)
+	}
+	return nil
+}
+
+func (o *output) write(le driver.LogEntry) {
+	if o.streams.Stdout != nil {
+		_, _ = o.streams.Stdout.Write(le.Data)
 	}
 }
 

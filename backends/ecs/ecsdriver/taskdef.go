@@ -33,7 +33,8 @@ func tags(spec driver.Spec) []types.Tag {
 // simulators/aws/internal/ecs/ports.go), serving the container's root.
 func (d *Driver) entryPoint(spec driver.Spec) []string {
 	port := strconv.Itoa(d.cfg.AgentPort)
-	ep := []string{d.cfg.AgentPath, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}", "--log-level", "error"}
+	ep := []string{d.cfg.AgentPath, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}",
+		"--linger", "2s", "--log-level", "error"}
 	if spec.TTY {
 		ep = append(ep, "--tty")
 	}
