@@ -52,7 +52,7 @@ func mustPodman(t *testing.T, host string, args ...string) string {
 
 // TestPods drives the libpod pod endpoints with the podman remote client:
 // create (with and without an infra container), ps, inspect, exists,
-// start, stop, kill and rm, with a member that joins the pod's network
+// start, stop, restart, kill, rm and prune, with a member that joins the pod's network
 // namespace through the Docker CLI (--network container:<infra>).
 func TestPods(t *testing.T) {
 	host := start(t)
@@ -108,9 +108,14 @@ func TestPods(t *testing.T) {
 	mustPodman(t, host, "pod", "kill", "web")
 	waitPod(t, host, "web", "Exited")
 	mustPodman(t, host, "pod", "start", "web")
+	mustPodman(t, host, "pod", "restart", "web")
+	waitPod(t, host, "web", "Running")
 	mustPodman(t, host, "pod", "stop", "-t", "1", "web")
 	waitPod(t, host, "web", "Exited")
-	mustPodman(t, host, "pod", "rm", "web")
+	// prune removes the stopped pod, not the empty one.
+	if out := mustPodman(t, host, "pod", "prune", "-f"); !strings.Contains(out, id) {
+		t.Errorf("pod prune: %q, want %s", out, id)
+	}
 	if r := harness.Docker(t, host, nil, "inspect", "app"); r.ExitCode == 0 {
 		t.Error("the member outlived its pod")
 	}

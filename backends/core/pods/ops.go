@@ -172,3 +172,34 @@ func (m *Manager) Remove(ctx context.Context, ref string, force bool, timeout *i
 	delete(m.pods, p.ID)
 	return p.ID, nil
 }
+
+// Restart stops the pod's running containers and starts them all again.
+func (m *Manager) Restart(ctx context.Context, ref string) (string, []error, error) {
+	id, errs, err := m.Stop(ctx, ref, nil)
+	if err != nil && !errdefs.IsNotModified(err) {
+		return "", nil, err
+	}
+	sid, serrs, err := m.Start(ctx, ref)
+	if errdefs.IsNotModified(err) {
+		return id, errs, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return sid, append(errs, serrs...), nil
+}
+
+// Prune removes the pods whose containers have all stopped (Exited or
+// Stopped), with their containers, as podman's pod prune.
+func (m *Manager) Prune(ctx context.Context) []string {
+	var removed []string
+	for _, p := range m.All() {
+		switch Status(m.Members(ctx, p)) {
+		case StateExited, StateStopped:
+			if id, err := m.Remove(ctx, p.ID, false, nil); err == nil {
+				removed = append(removed, id)
+			}
+		}
+	}
+	return removed
+}

@@ -1,6 +1,7 @@
 // Package pods serves the pod endpoints of podman's libpod API
 // (https://docs.podman.io/en/v4.3/_static/api.html#tag/pods): create,
-// list, inspect, exists, start, stop, kill and remove under /libpod/pods,
+// list, inspect, exists, start, stop, restart, kill, remove and prune
+// under /libpod/pods,
 // with podman 4.3's bodies and error envelope.
 //
 // A pod is a named [engine.Group]: the containers that share the network

@@ -190,6 +190,8 @@ func TestPodLifecycle(t *testing.T) {
 	waitState(t, f, StateExited)
 	step("POST", "/libpod/pods/web/stop", 304)
 	step("POST", "/libpod/pods/web/start", 200)
+	step("POST", "/libpod/pods/web/restart", 200)
+	state(StateRunning)
 	step("POST", "/libpod/pods/web/stop?t=0", 200)
 	state(StateExited)
 	step("DELETE", "/libpod/pods/web", 200)
@@ -210,6 +212,26 @@ func waitState(t *testing.T, f fixture, want string) {
 			t.Fatalf("pod state %s, want %s", got, want)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestPodPrune removes the pods whose containers all stopped, as podman:
+// an empty pod (Created) stays.
+func TestPodPrune(t *testing.T) {
+	f := newFixture(t)
+	old := f.create(t, `{"name":"old","infra_image":"busybox","infra_command":["sleep","300"]}`)
+	f.create(t, `{"name":"fresh","no_infra":true}`)
+	for _, path := range []string{"/libpod/pods/old/start", "/libpod/pods/old/stop?t=0"} {
+		if status, body := f.do(t, "POST", path, ""); status != 200 {
+			t.Fatalf("POST %s: %d %s", path, status, body)
+		}
+	}
+	status, body := f.do(t, "POST", "/libpod/pods/prune", "")
+	if want := `[{"Err":null,"Id":"` + old + `"}]`; status != 200 || body != want {
+		t.Fatalf("prune = %d %s, want %s", status, body, want)
+	}
+	if _, err := f.m.Get("fresh"); err != nil {
+		t.Errorf("prune removed the empty pod: %v", err)
 	}
 }
 

@@ -25,6 +25,8 @@ func Register(mux *http.ServeMux, m *Manager) {
 	mux.Handle("POST /libpod/pods/{name}/start", api(h.start))
 	mux.Handle("POST /libpod/pods/{name}/stop", api(h.stop))
 	mux.Handle("POST /libpod/pods/{name}/kill", api(h.kill))
+	mux.Handle("POST /libpod/pods/{name}/restart", api(h.restart))
+	mux.Handle("POST /libpod/pods/prune", api(h.prune))
 	mux.Handle("DELETE /libpod/pods/{name}", api(h.remove))
 }
 
@@ -207,7 +209,25 @@ func (h handlers) kill(w http.ResponseWriter, r *http.Request) error {
 	return writeOp(w, id, errs)
 }
 
-// rmReport is entities.PodRmReport.
+func (h handlers) restart(w http.ResponseWriter, r *http.Request) error {
+	id, errs, err := h.m.Restart(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	return writeOp(w, id, errs)
+}
+
+// prune answers POST /libpod/pods/prune with one entities.PodPruneReport
+// per removed pod.
+func (h handlers) prune(w http.ResponseWriter, r *http.Request) error {
+	out := []rmReport{}
+	for _, id := range h.m.Prune(r.Context()) {
+		out = append(out, rmReport{ID: id})
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// rmReport is entities.PodRmReport (and PodPruneReport).
 type rmReport struct {
 	Err *string `json:"Err"`
 	ID  string  `json:"Id"`
