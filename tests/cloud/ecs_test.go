@@ -127,6 +127,15 @@ func TestECSLifecycle(t *testing.T) {
 		t.Errorf("task tags %v", tags)
 	}
 
+	// docker kill: SIGKILL reaches the main process through the agent.
+	s.mustDocker("run", "-d", "--name", "k1", image, "sleep", "300")
+	s.mustDocker("kill", "k1")
+	s.mustDocker("wait", "k1")
+	if st := strings.TrimSpace(s.mustDocker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "k1")); st != "exited 137" {
+		t.Errorf("after kill: %q", st)
+	}
+	s.mustDocker("rm", "k1")
+
 	s.mustDocker("rm", "w1")
 	var tds struct{ TaskDefinitionArns []string }
 	s.aws(&tds, "ecs", "list-task-definitions", "--family-prefix", "sockerless-"+id)

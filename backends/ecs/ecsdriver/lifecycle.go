@@ -115,22 +115,19 @@ func (d *Driver) stopTask(ctx context.Context, id, reason string) error {
 	return nil
 }
 
-// signal delivers sig: SIGKILL is StopTask (ECS's SIGTERM then SIGKILL);
-// other signals go to the main process through the agent, falling back to
-// StopTask for SIGTERM and SIGINT when the agent cannot be reached.
+// signal delivers sig to the main process through the agent. When the
+// agent cannot be reached, SIGKILL, SIGTERM and SIGINT stop the task with
+// StopTask (ECS's SIGTERM, then SIGKILL after the stop timeout).
 func (d *Driver) signal(ctx context.Context, id string, sig syscall.Signal) error {
-	if sig == syscall.SIGKILL {
-		return d.stopTask(ctx, id, "Killed by sockerless (docker kill)")
-	}
 	c, err := d.conn(ctx, id)
 	if err == nil {
 		if err = c.Signal(ctx, int(sig)); err == nil {
 			return nil
 		}
 	}
-	if sig == syscall.SIGTERM || sig == syscall.SIGINT {
+	if sig == syscall.SIGKILL || sig == syscall.SIGTERM || sig == syscall.SIGINT {
 		d.log.Warn().Err(err).Str("container_id", id).Msg("agent unreachable, stopping the task")
-		return d.stopTask(ctx, id, "Stopped by sockerless (docker stop)")
+		return d.stopTask(ctx, id, "Stopped by sockerless: the agent could not be reached")
 	}
 	return err
 }
