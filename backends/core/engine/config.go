@@ -63,6 +63,11 @@ func mergeImage(cfg *container.Config, img dockerspec.DockerOCIImageConfig) {
 			cfg.Entrypoint = slices.Clone(img.Entrypoint)
 		}
 	}
+	// As dockerd's mergeAndVerifyConfig: Entrypoint [""] (--entrypoint "")
+	// means no entrypoint, neither the image's nor an empty program name.
+	if len(cfg.Entrypoint) == 1 && cfg.Entrypoint[0] == "" {
+		cfg.Entrypoint = nil
+	}
 	if img.Healthcheck != nil {
 		if cfg.Healthcheck == nil {
 			hc := *img.Healthcheck

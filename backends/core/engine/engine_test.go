@@ -103,6 +103,7 @@ func TestRunMergesImageConfig(t *testing.T) {
 		{"image cmd", container.Config{Image: "web"}, "echo", []string{"web", "default"}, "stdout:web default\n"},
 		{"request cmd", container.Config{Image: "web", Cmd: []string{"x"}}, "echo", []string{"web", "x"}, "stdout:web x\n"},
 		{"entrypoint drops image cmd", container.Config{Image: "web", Entrypoint: []string{"echo"}}, "echo", []string{}, "stdout:\n"},
+		{"empty entrypoint resets", container.Config{Image: "web", Entrypoint: []string{""}, Cmd: []string{"echo", "x"}}, "echo", []string{"x"}, "stdout:x\n"},
 		{"stderr", container.Config{Cmd: []string{"stderr", "oops"}}, "stderr", []string{"oops"}, "stderr:oops\n"},
 	}
 	for _, tc := range tests {
