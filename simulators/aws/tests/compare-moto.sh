@@ -2,7 +2,7 @@
 # Runs every CLI script against the simulator and against moto
 # (python3 -m moto.server) in one go and prints, per script, each
 # assertion's result on both, for simulators/aws/FIDELITY.md.
-# Usage: simulators/aws/tests/compare-moto.sh [sim-binary]
+# Usage: [SCRIPTS="cli/ec2.sh ..."] simulators/aws/tests/compare-moto.sh [sim-binary]
 set -uo pipefail
 cd "$(dirname "$0")"
 sim=${1:-$(mktemp -d)/sockerless-sim-aws}
@@ -13,7 +13,7 @@ cli=$(pyenv which aws 2>/dev/null || command -v aws)
 python3 -m moto.server -H 127.0.0.1 -p 5598 >/dev/null 2>&1 & motopid=$!
 trap 'kill $simpid $motopid 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:5598/ && break; sleep 0.2; done
-for s in cli/*.sh; do
+for s in ${SCRIPTS:-cli/*.sh}; do
 	[ "$(basename "$s")" = lib.sh ] && continue
 	for target in sim:4598 moto:5598; do
 		out=$(AWS_CLI=$cli AWS_ENDPOINT_URL=http://127.0.0.1:${target#*:} RUN_ID=cmp bash "$s" 2>&1)
