@@ -22,6 +22,9 @@ import (
 //	write /proc/sockerless/chmod/P  "PERM\n" (octal, with set-id and sticky bits)
 //	write /proc/sockerless/chown/P  "UID GID\n" (-1 keeps one)
 //
+// The root itself is KIND.root (stat.root, lstat.root, ...): WASI drops the
+// trailing slash of /proc/sockerless/stat/.
+//
 // P is a container path, resolved inside the root and mounts like any
 // other: the protocol can never name a host file outside them.
 const metaDir = "/proc/sockerless"
@@ -43,6 +46,9 @@ func (w *wasiFS) openMeta(cpath string, flag experimentalsys.Oflag) (f experimen
 		return nil, 0, false
 	}
 	kind, p, hasPath := strings.Cut(rest, "/")
+	if k, ok := strings.CutSuffix(kind, ".root"); ok && !hasPath {
+		kind, p, hasPath = k, "", true // the root: KIND/ would lose its slash
+	}
 	if !slices.Contains(metaKinds, kind) {
 		return nil, experimentalsys.ENOENT, true
 	}

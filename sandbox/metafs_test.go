@@ -23,6 +23,8 @@ func TestMetaModes(t *testing.T) {
 		{"chown 1:1 /tmp/g; stat -c '%u %g' /tmp/g", "1 1"},
 		{"find /tmp -maxdepth 1 -perm 750 -type f | sort", "/tmp/f\n/tmp/g"},
 		{"ln -s f /tmp/l; stat -L -c %a /tmp/l", "750"},
+		// The root itself (KIND.root).
+		{"chmod 751 /; stat -c %a /; stat -c %a /.; ls -ld / | cut -c1-10", "751\n751\ndrwxr-x--x"},
 		// The protocol resolves inside the container like any path.
 		{"cat /proc/sockerless/stat/../../../../etc/shadow 2>&1 >/dev/null | grep -c 'No such file'", "1"},
 		{"echo 777 > /proc/sockerless/chmod/nonexistent 2>/dev/null; echo $?", "1"},

@@ -222,6 +222,9 @@ type ProcessInfo struct {
 	User    string
 	Started time.Time
 	Command string
+	// CPU is the processor time the process used; negative when the
+	// driver does not measure it.
+	CPU time.Duration
 }
 
 // Topper is implemented by drivers that can list a container's processes.

@@ -3,6 +3,7 @@ package containers
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -114,7 +115,8 @@ func (h handlers) changes(w http.ResponseWriter, r *http.Request) error {
 }
 
 // top answers GET /containers/{id}/top (ContainerTop) with ps -ef's
-// columns; what the driver does not measure (CPU time, TTY) is "-".
+// columns; what the driver does not measure (the terminal, CPU time on
+// some drivers) is "-".
 func (h handlers) top(w http.ResponseWriter, r *http.Request) error {
 	ps, err := h.b.Top(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -126,7 +128,12 @@ func (h handlers) top(w http.ResponseWriter, r *http.Request) error {
 		if !p.Started.IsZero() {
 			stime = p.Started.Format("15:04")
 		}
-		resp.Processes = append(resp.Processes, []string{p.User, strconv.Itoa(p.PID), strconv.Itoa(p.PPID), "0", stime, "-", "-", p.Command})
+		cpu := "-"
+		if p.CPU >= 0 {
+			s := int(p.CPU / time.Second)
+			cpu = fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+		}
+		resp.Processes = append(resp.Processes, []string{p.User, strconv.Itoa(p.PID), strconv.Itoa(p.PPID), "0", stime, "-", cpu, p.Command})
 	}
 	return httpx.WriteJSON(w, http.StatusOK, resp)
 }

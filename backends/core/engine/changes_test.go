@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/moby/moby/api/types/container"
 
 	"github.com/sockerless/sockerless/api/driver"
 )
@@ -27,5 +28,18 @@ func TestWithoutMounted(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestCopyNotFoundNamesRef: a missing path names the container as the
+// client did, as dockerd.
+func TestCopyNotFoundNamesRef(t *testing.T) {
+	v := newEnv(t)
+	id := v.create(t, "web", container.Config{Cmd: []string{"true"}}, nil)
+	for ref, want := range map[string]string{"web": "web", id: id, id[:12]: id[:12]} {
+		_, err := v.e.StatPath(t.Context(), ref, "/nope")
+		if err == nil || err.Error() != "Could not find the file /nope in container "+want {
+			t.Errorf("StatPath(%s) = %v", ref, err)
+		}
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/containerd/errdefs"
 
 	"github.com/sockerless/sockerless/api/driver"
 )
@@ -41,7 +44,7 @@ func (e *Engine) StatPath(ctx context.Context, ref, path string) (driver.PathSta
 		return driver.PathStat{}, err
 	}
 	st, err := fs.StatPath(ctx, id, path)
-	return st, e.fsErr("copying files", err)
+	return st, e.fsErr("copying files", asRef(err, id, ref))
 }
 
 // GetArchive returns a tar of path in container ref.
@@ -51,7 +54,7 @@ func (e *Engine) GetArchive(ctx context.Context, ref, path string) (io.ReadClose
 		return nil, driver.PathStat{}, err
 	}
 	rc, st, err := fs.GetArchive(ctx, id, path)
-	return rc, st, e.fsErr("copying files", err)
+	return rc, st, e.fsErr("copying files", asRef(err, id, ref))
 }
 
 // PutArchive extracts a tar into path in container ref.
@@ -60,7 +63,21 @@ func (e *Engine) PutArchive(ctx context.Context, ref, path string, r io.Reader, 
 	if err != nil {
 		return err
 	}
-	return e.fsErr("copying files", fs.PutArchive(ctx, id, path, r, opts))
+	return e.fsErr("copying files", asRef(fs.PutArchive(ctx, id, path, r, opts), id, ref))
+}
+
+// asRef names the container in a driver's "Could not find the file P in
+// container ID" as the client did, as dockerd does ("... in container
+// web" for `docker cp web:/nope .`).
+func asRef(err error, id, ref string) error {
+	if err == nil || ref == id || !errdefs.IsNotFound(err) {
+		return err
+	}
+	msg := err.Error()
+	if !strings.HasSuffix(msg, " in container "+id) {
+		return err
+	}
+	return errdefs.ErrNotFound.WithMessage(strings.TrimSuffix(msg, id) + ref)
 }
 
 // Export returns a tar of container ref's root file system.

@@ -160,7 +160,7 @@ func TestContainerLifecycle(t *testing.T) {
 		},
 		func() error {
 			top, err := f.cli.ContainerTop(ctx, sleeper, client.ContainerTopOptions{})
-			if err == nil && (len(top.Processes) != 1 || top.Processes[0][7] != "sleep") {
+			if err == nil && (len(top.Processes) != 1 || top.Processes[0][7] != "sleep" || top.Processes[0][6] != "00:00:00") {
 				t.Errorf("top %+v", top)
 			}
 			return err

@@ -64,7 +64,7 @@ func (d *Driver) Top(ctx context.Context, id string) ([]driver.ProcessInfo, erro
 	}
 	var out []driver.ProcessInfo
 	for _, p := range c.sb.Processes() {
-		out = append(out, driver.ProcessInfo{PID: p.PID, PPID: p.PPID, User: p.User, Started: p.Started, Command: strings.Join(p.Args, " ")})
+		out = append(out, driver.ProcessInfo{PID: p.PID, PPID: p.PPID, User: p.User, Started: p.Started, Command: strings.Join(p.Args, " "), CPU: p.CPU})
 	}
 	return out, nil
 }

@@ -22,6 +22,9 @@ import (
 //   - writing "UID GID\n" to MetaDir+"/chown"+P changes its owner (-1 keeps
 //     one of them).
 //
+// The root itself is MetaDir+"/stat.root" (and lstat.root, chmod.root,
+// chown.root).
+//
 // When the runtime does not serve MetaDir, applets fall back to what WASI
 // reports (0600 files, 0700 directories, owner 0) and cannot change modes.
 const MetaDir = "/proc/sockerless"
@@ -39,6 +42,16 @@ func (m metaInfo) Mode() fs.FileMode { return m.mode }
 // metaEnabled reports whether applets ask the runtime for metadata: only
 // inside WASI; on the host the os package already has it.
 func metaEnabled() bool { return runtime.GOOS == "wasip1" }
+
+// metaPath is the runtime's file for kind ("stat", "lstat", "chmod",
+// "chown") of name. The root is KIND.root: WASI cleans the trailing
+// slash of MetaDir/KIND/, which would name the kind's directory.
+func (e *Env) metaPath(kind, name string) string {
+	if p := e.absPath(name); p != "/" {
+		return MetaDir + "/" + kind + p
+	}
+	return MetaDir + "/" + kind + ".root"
+}
 
 // absPath returns the absolute container path of name.
 func (e *Env) absPath(name string) string {
@@ -69,7 +82,7 @@ func (e *Env) Lstat(name string) (fs.FileInfo, error) {
 }
 
 func (e *Env) withMeta(fi fs.FileInfo, kind, name string) fs.FileInfo {
-	b, err := os.ReadFile(MetaDir + "/" + kind + e.absPath(name))
+	b, err := os.ReadFile(e.metaPath(kind, name))
 	if err != nil {
 		return fi
 	}
@@ -106,7 +119,7 @@ func (e *Env) Chown(name string, uid, gid int) error {
 }
 
 func (e *Env) writeMeta(kind, name, body string) error {
-	f, err := os.OpenFile(MetaDir+"/"+kind+e.absPath(name), os.O_WRONLY, 0)
+	f, err := os.OpenFile(e.metaPath(kind, name), os.O_WRONLY, 0)
 	if err != nil {
 		return &fs.PathError{Op: kind, Path: name, Err: errors.ErrUnsupported}
 	}
