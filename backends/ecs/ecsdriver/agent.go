@@ -21,15 +21,15 @@ const agentWait = 30 * time.Second
 // is none: the agent of the container's running task, at the address its
 // port binding reports (the simulator) or at the task's private IP.
 func (d *Driver) conn(ctx context.Context, id string) (*client.Conn, error) {
-	d.mu.Lock()
-	c := d.conns[id]
-	d.mu.Unlock()
-	if c != nil && c.Err() == nil {
-		return c, nil
-	}
 	arn, err := d.findTask(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	d.mu.Lock()
+	c := d.conns[arn]
+	d.mu.Unlock()
+	if c != nil && c.Err() == nil {
+		return c, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, agentWait)
 	defer cancel()
@@ -48,12 +48,12 @@ func (d *Driver) conn(ctx context.Context, id string) (*client.Conn, error) {
 		}
 	}
 	d.mu.Lock()
-	if old := d.conns[id]; old != nil && old.Err() == nil {
+	if old := d.conns[arn]; old != nil && old.Err() == nil {
 		d.mu.Unlock()
 		c.Close()
 		return old, nil
 	}
-	d.conns[id] = c
+	d.conns[arn] = c
 	d.mu.Unlock()
 	return c, nil
 }
@@ -103,11 +103,11 @@ func (d *Driver) agentAddr(tk types.Task) string {
 	return ""
 }
 
-// forget drops container id's agent connection.
-func (d *Driver) forget(id string) {
+// forget drops the agent connection of task arn.
+func (d *Driver) forget(arn string) {
 	d.mu.Lock()
-	c := d.conns[id]
-	delete(d.conns, id)
+	c := d.conns[arn]
+	delete(d.conns, arn)
 	d.mu.Unlock()
 	if c != nil {
 		c.Close()

@@ -46,7 +46,7 @@ type Driver struct {
 
 	mu    sync.Mutex
 	tasks map[string]string       // container ID → ARN of its current task
-	conns map[string]*client.Conn // container ID → agent connection
+	conns map[string]*client.Conn // task ARN → agent connection
 }
 
 var (

@@ -135,10 +135,11 @@ func (d *Driver) signal(ctx context.Context, id string, sig syscall.Signal) erro
 // Remove stops what may still run and deregisters every revision of the
 // container's task definition, so that nothing is left behind.
 func (d *Driver) Remove(ctx context.Context, id string) error {
-	d.forget(id)
 	d.mu.Lock()
+	arn := d.tasks[id]
 	delete(d.tasks, id)
 	d.mu.Unlock()
+	d.forget(arn)
 	out, err := d.ecs.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family(id))})
 	if err != nil {
 		return fmt.Errorf("ecs backend: list task definitions: %w", awsErr(err))

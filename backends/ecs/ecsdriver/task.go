@@ -83,6 +83,7 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 				_ = logs.drain(ctx, o.cloud)
 			}
 			attached.wait(attachGrace)
+			t.d.forget(t.arn)
 			t.status = exitStatus(tk)
 			t.d.log.Info().Str("container_id", t.id).Int("exit_code", t.status.Code).Msg("task stopped")
 			return
