@@ -119,6 +119,33 @@ func TestWriteQuery(t *testing.T) {
 	}
 }
 
+// TestWriteEC2 checks EC2's shape: the result's own elements sit next to
+// requestId in the response element, with no Result wrapper.
+func TestWriteEC2(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		result any
+		want   string
+	}{
+		{"fields", struct {
+			Return bool     `xml:"return"`
+			IDs    []string `xml:"idSet>item"`
+		}{true, []string{"a", "b"}}, `<DoResponse xmlns="ns"><requestId>rid</requestId><return>true</return><idSet><item>a</item><item>b</item></idSet></DoResponse>`},
+		{"empty struct", struct{}{}, `<DoResponse xmlns="ns"><requestId>rid</requestId></DoResponse>`},
+		{"nil", nil, `<DoResponse xmlns="ns"><requestId>rid</requestId></DoResponse>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			r := httptest.NewRequest("POST", "/", nil)
+			r = r.WithContext(WithCall(r.Context(), Call{RequestID: "rid"}))
+			WriteEC2(rec, r, "ns", "Do", tc.result)
+			if got := strings.TrimPrefix(rec.Body.String(), xml.Header); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestFormLists(t *testing.T) {
 	r := httptest.NewRequest("POST", "/", nil)
 	f, err := ParseForm(r, []byte("Action=X&Ids.member.2=b&Ids.member.1=a&Tags.1.Key=k&Tags.1.Value=v&Tags.2.Key=k2"))
