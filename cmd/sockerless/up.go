@@ -46,7 +46,7 @@ func parseUp(args []string, getenv func(string) string, stderr io.Writer) (upOpt
 	var o upOptions
 	fs := flag.NewFlagSet("sockerless up", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.backend, "backend", "memory", "backend `name`: runs sockerless-backend-NAME")
+	fs.StringVar(&o.backend, "backend", "memory", "backend `name`: runs sockerless-backend-NAME (memory; ecs and lambda take SOCKERLESS_ENDPOINT_URL and the rest of their configuration from the environment)")
 	fs.StringVar(&o.dataDir, "data-dir", "", "state `directory` (default $HOME/.sockerless)")
 	fs.Var(&o.listen, "listen", "`address` of the Docker API: unix:///path or tcp://host:port, repeatable\n(default unix://DATA-DIR/docker.sock and tcp://127.0.0.1:2375)")
 	fs.DurationVar(&o.grace, "stop-timeout", 10*time.Second, "how long the daemons may take to stop before they are killed")
