@@ -124,8 +124,37 @@ func (h *handlers) open(ctx context.Context, p string, flag int, perm fs.FileMod
 			return nopRWC{r: randReader{}}, nil
 		}
 	}
-	return h.c.openFile(cpath, flag, applyUmask(perm, h.umask(hc.Env)))
+	f, err := h.c.openFile(cpath, flag, applyUmask(perm, h.umask(hc.Env)))
+	if err != nil {
+		return nil, redirectError(p, flag&osWriteFlags != 0, err)
+	}
+	return f, nil
 }
+
+// redirectError is a redirection's failure worded as busybox ash's: "sh:
+// can't create /nodir/f: nonexistent directory", "sh: can't open /nope: no
+// such file", "sh: can't create /ro/f: Read-only file system". It stays an
+// *os.PathError, which the interpreter prints and survives (any other
+// error from an open handler ends the shell).
+func redirectError(p string, create bool, err error) error {
+	op, reason := "sh: can't open", "no such file"
+	if create {
+		op, reason = "sh: can't create", "nonexistent directory"
+	}
+	if !errors.Is(err, syscall.ENOENT) && !errors.Is(err, syscall.ENOTDIR) && !errors.Is(err, fs.ErrNotExist) {
+		reason = errText(err) // as ash's errmsg: strerror but for ENOENT and ENOTDIR
+	}
+	return &os.PathError{Op: op, Path: p, Err: reasonError{reason, err}}
+}
+
+// reasonError words err as text.
+type reasonError struct {
+	text string
+	err  error
+}
+
+func (e reasonError) Error() string { return e.text }
+func (e reasonError) Unwrap() error { return e.err }
 
 // umask is the mask of the shell (or subshell) whose environment is env.
 func (h *handlers) umask(env expand.Environ) uint32 {
@@ -275,6 +304,13 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 				return []string{"sockerless:fail", "2", msg}, nil
 			}
 		}
+	case ".", "source":
+		// The interpreter would word a missing file as a redirection's.
+		if len(args) > 1 && strings.Contains(args[1], "/") {
+			if msg := h.sourceError(ctx, args[0], args[1]); msg != "" {
+				return []string{"sockerless:fail", "2", msg}, nil
+			}
+		}
 	case "trap":
 		return h.shell.setTraps(args), nil
 	case "printf":
@@ -290,6 +326,20 @@ func (h *handlers) call(ctx context.Context, args []string) ([]string, error) {
 
 // floatFormat matches a printf format with a floating-point conversion.
 var floatFormat = regexp.MustCompile(`%[-+ #0]*[0-9*]*(\.[0-9*]*)?[eEfFgGaA]`)
+
+// sourceError returns busybox's message when `. file` cannot open file,
+// or "".
+func (h *handlers) sourceError(ctx context.Context, name, file string) string {
+	res, err := h.c.fs.Resolve(rootPath(interp.HandlerCtx(ctx).Dir, file), true)
+	if err == nil {
+		var f *os.File
+		if f, err = os.Open(res.Host); err == nil {
+			f.Close()
+			return ""
+		}
+	}
+	return fmt.Sprintf("sh: %s: can't open '%s': %s\n", name, file, errText(err))
+}
 
 // cdError returns busybox's message when cd cannot enter dir, or "".
 func (h *handlers) cdError(ctx context.Context, dir string) string {
