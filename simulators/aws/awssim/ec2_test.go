@@ -246,3 +246,47 @@ func TestEC2SecurityGroups(t *testing.T) {
 	_, err = c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: g.GroupId})
 	wantCode(t, err, "InvalidGroup.NotFound")
 }
+
+// TestEC2TerraformReads covers what Terraform reads and sets for every
+// aws_vpc and aws_subnet beyond Describe: the DNS attributes, the default
+// network ACL and MapPublicIpOnLaunch.
+func TestEC2TerraformReads(t *testing.T) {
+	_, cfg, _ := start(t, Options{})
+	c := ec2.NewFromConfig(cfg)
+	ctx := t.Context()
+	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpcID := v.Vpc.VpcId
+	a, err := c.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: vpcID, Attribute: ec2types.VpcAttributeNameEnableDnsHostnames})
+	if err != nil || aws.ToBool(a.EnableDnsHostnames.Value) {
+		t.Fatalf("enableDnsHostnames of a new VPC: %v %+v", err, a)
+	}
+	if _, err := c.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: vpcID,
+		EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
+	a, err = c.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: vpcID, Attribute: ec2types.VpcAttributeNameEnableDnsHostnames})
+	if err != nil || !aws.ToBool(a.EnableDnsHostnames.Value) {
+		t.Fatalf("enableDnsHostnames after Modify: %v %+v", err, a)
+	}
+	a, err = c.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: vpcID, Attribute: ec2types.VpcAttributeNameEnableDnsSupport})
+	if err != nil || !aws.ToBool(a.EnableDnsSupport.Value) {
+		t.Fatalf("enableDnsSupport: %v %+v", err, a)
+	}
+	sn, _ := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpcID, CidrBlock: aws.String("10.0.0.0/24")})
+	if _, err := c.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: sn.Subnet.SubnetId,
+		MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{*sn.Subnet.SubnetId}})
+	if !aws.ToBool(got.Subnets[0].MapPublicIpOnLaunch) {
+		t.Errorf("MapPublicIpOnLaunch not set: %+v", got.Subnets[0])
+	}
+	acls, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []ec2types.Filter{filter("vpc-id", *vpcID), filter("default", "true")}})
+	if err != nil || len(acls.NetworkAcls) != 1 || len(acls.NetworkAcls[0].Entries) != 4 || len(acls.NetworkAcls[0].Associations) != 1 ||
+		aws.ToString(acls.NetworkAcls[0].Associations[0].SubnetId) != *sn.Subnet.SubnetId {
+		t.Fatalf("default network ACL: %v %+v", err, acls)
+	}
+}

@@ -29,6 +29,7 @@ var kinds = map[string]kind{
 	"nat":      {"natgateway", "NatGateway", "The Nat Gateway %s was not found"},
 	"eipalloc": {"elastic-ip", "InvalidAllocationID", "The allocation ID '%s' does not exist"},
 	"dopt":     {"dhcp-options", "InvalidDhcpOptionID", "The dhcpOption ID '%s' does not exist"},
+	"acl":      {"network-acl", "InvalidNetworkAclID", "The networkAcl ID '%s' does not exist"},
 }
 
 func notFound(prefix, id string) *awsproto.Error {

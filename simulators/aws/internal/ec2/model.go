@@ -11,6 +11,10 @@ type vpc struct {
 	DHCP      string `json:"dhcp"`
 	IsDefault bool   `json:"isDefault"`
 	Tenancy   string `json:"tenancy"`
+	// DNSSupport and DNSHostnames are the VPC's enableDnsSupport and
+	// enableDnsHostnames attributes.
+	DNSSupport   bool `json:"dnsSupport"`
+	DNSHostnames bool `json:"dnsHostnames"`
 }
 
 type subnet struct {

@@ -106,6 +106,10 @@ var actions = map[string]action{
 	"DescribeTags":                  (*Service).describeTags,
 	"DescribeAvailabilityZones":     (*Service).describeAZs,
 	"DescribeRegions":               (*Service).describeRegions,
+	"DescribeVpcAttribute":          (*Service).describeVpcAttribute,
+	"ModifyVpcAttribute":            (*Service).modifyVpcAttribute,
+	"ModifySubnetAttribute":         (*Service).modifySubnetAttribute,
+	"DescribeNetworkAcls":           (*Service).describeNetworkACLs,
 }
 
 // Serve answers one EC2 Query request for the region it was signed for.
@@ -156,7 +160,8 @@ func (s *Service) region(name string) *region {
 		return r
 	}
 	r := newRegion(name)
-	v := &vpc{ID: newID("vpc"), CIDR: "172.31.0.0/16", DHCP: newID("dopt"), IsDefault: true, Tenancy: "default"}
+	v := &vpc{ID: newID("vpc"), CIDR: "172.31.0.0/16", DHCP: newID("dopt"), IsDefault: true, Tenancy: "default",
+		DNSSupport: true, DNSHostnames: true}
 	r.Vpcs[v.ID] = v
 	rt := r.addVpcDefaults(v)
 	for i, az := range zones(name) {

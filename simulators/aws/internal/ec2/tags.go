@@ -31,6 +31,10 @@ func (r *region) exists(id string) error {
 		_, err = find(r.NATs, prefix, id)
 	case "eipalloc":
 		_, err = find(r.Addresses, prefix, id)
+	case "acl":
+		if err = checkID(prefix, id); err == nil && r.Vpcs["vpc-"+strings.TrimPrefix(id, "acl-")] == nil {
+			err = notFound(prefix, id)
+		}
 	case "sgr":
 		if err = checkID(prefix, id); err == nil && !r.ruleExists(id) {
 			err = notFound(prefix, id)

@@ -61,7 +61,7 @@ func (s *Service) createVpc(q *request) (any, error) {
 	if tenancy != "default" && tenancy != "dedicated" {
 		return nil, invalidValue("Value (%s) for parameter instanceTenancy is invalid.", tenancy)
 	}
-	v := &vpc{ID: newID("vpc"), CIDR: cidr, DHCP: q.defaultVpc().DHCP, Tenancy: tenancy}
+	v := &vpc{ID: newID("vpc"), CIDR: cidr, DHCP: q.defaultVpc().DHCP, Tenancy: tenancy, DNSSupport: true}
 	if err := q.tagSpecs(v.ID, "vpc"); err != nil {
 		return nil, err
 	}
