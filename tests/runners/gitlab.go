@@ -19,8 +19,8 @@ type GitLab struct {
 }
 
 // gitlabJobLine matches gitlab-ci-local's line for what a job printed:
-// "job > text" (stdout) or "job > text" on stderr.
-var gitlabJobLine = regexp.MustCompile(`^(\S+)\s*> (.*)$`)
+// "job > text"; a job name may hold spaces ("build: [amd64,1]").
+var gitlabJobLine = regexp.MustCompile(`^(\S.*?) > (.*)$`)
 
 // Run runs the pipeline of p's .gitlab-ci.yml. Every job runs in a
 // container (no shell executor on the host); images are never pulled.
@@ -28,7 +28,7 @@ func (g GitLab) Run(ctx context.Context, p *Project, _ string) (Result, error) {
 	home := p.Dir + "/.home"
 	args := []string{"--cwd", ".", "--no-color", "--helper-image", g.Helper,
 		"--pull-policy", "if-not-present", "--no-shell-executor-no-image", "--default-image", g.Image,
-		"--cleanup", "--max-job-name-padding", "0", "--home", home}
+		"--cleanup", "--max-job-name-padding", "0", "--home", home, "--no-json-schema-validation"}
 	env := []string{"DOCKER_HOST=" + g.Host, "HOME=" + home, "FORCE_COLOR=0", "DOCKER_CLI_HINTS=false"}
 	return runTool(ctx, p.Dir, env, func(l string) (string, bool) {
 		m := gitlabJobLine.FindStringSubmatch(l)
