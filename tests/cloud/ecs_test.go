@@ -167,6 +167,18 @@ func TestECSBackendRestart(t *testing.T) {
 	if out := s.mustDocker("exec", "survivor", "echo", "after"); out != "after\n" {
 		t.Fatalf("exec after restart: %q", out)
 	}
+	// A container that ends while the backend is down reports its task's
+	// exit code, not the 255 of a process that died with the daemon.
+	s.mustDocker("run", "-d", "--name", "brief", image, "sh", "-c", "sleep 1; exit 9")
+	s.killBackend()
+	time.Sleep(2 * time.Second)
+	s.startBackend()
+	s.mustDocker("wait", "brief")
+	if st := strings.TrimSpace(s.mustDocker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "brief")); st != "exited 9" {
+		t.Errorf("container that ended during the restart: %q", st)
+	}
+	s.mustDocker("rm", "brief")
+
 	// The container still stops and reports its task's exit.
 	s.mustDocker("stop", "-t", "1", "survivor")
 	if st := strings.TrimSpace(s.mustDocker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "survivor")); st != "exited 143" {

@@ -61,6 +61,11 @@ func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Str
 // recording it as exited. Output already shipped is not copied again.
 func (d *Driver) Reattach(ctx context.Context, spec driver.Spec, streams driver.Streams) (driver.Task, error) {
 	arn, err := d.findTask(ctx, spec.ID)
+	if errdefs.IsNotFound(err) {
+		// It stopped while the backend was down: its task still tells
+		// how, which beats the 255 of a process that died with the daemon.
+		arn, err = d.lastStopped(ctx, spec.ID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +91,33 @@ func (d *Driver) findTask(ctx context.Context, id string) (string, error) {
 		return "", errdefs.ErrNotFound.WithMessage("ecs backend: no running task for container " + id)
 	}
 	return out.TaskArns[0], nil
+}
+
+// lastStopped returns the ARN of container id's most recently started
+// task among those ECS still lists as stopped (about an hour on real ECS).
+func (d *Driver) lastStopped(ctx context.Context, id string) (string, error) {
+	out, err := d.ecs.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String(d.cfg.Cluster), Family: aws.String(family(id)),
+		DesiredStatus: types.DesiredStatusStopped})
+	if err != nil {
+		return "", fmt.Errorf("ecs backend: list tasks: %w", awsErr(err))
+	}
+	if len(out.TaskArns) == 0 {
+		return "", errdefs.ErrNotFound.WithMessage("ecs backend: no task for container " + id)
+	}
+	desc, err := d.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(d.cfg.Cluster), Tasks: out.TaskArns})
+	if err != nil {
+		return "", fmt.Errorf("ecs backend: describe tasks: %w", awsErr(err))
+	}
+	var last types.Task
+	for _, tk := range desc.Tasks {
+		if last.TaskArn == nil || aws.ToTime(tk.CreatedAt).After(aws.ToTime(last.CreatedAt)) {
+			last = tk
+		}
+	}
+	if last.TaskArn == nil {
+		return "", errdefs.ErrNotFound.WithMessage("ecs backend: no task for container " + id)
+	}
+	return aws.ToString(last.TaskArn), nil
 }
 
 // describe returns the current state of task arn.
