@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,5 +74,46 @@ func TestSystemDfPrune(t *testing.T) {
 	}
 	if got := strings.TrimSpace(harness.MustDocker(t, host, "info", "--format", "{{.Containers}} {{.Images}}")); got != "0 0" {
 		t.Errorf("info counts after system prune = %q, want \"0 0\"", got)
+	}
+}
+
+// TestSystemDifferential compares /info's counts, `docker system df` and
+// the prune reports of Sockerless and dockerd after the same work. It
+// runs when SOCKERLESS_DIFFERENTIAL is set.
+func TestSystemDifferential(t *testing.T) {
+	if os.Getenv(harness.DifferentialEnv) == "" {
+		t.Skip("set " + harness.DifferentialEnv + "=1 to compare with dockerd")
+	}
+	sl := start(t)
+	dd := harness.StartDockerd(t)
+	harness.ImportBusybox(t, dd.Host, img)
+	var got [2][]string
+	for i, host := range []string{dd.Host, sl} {
+		harness.MustDocker(t, host, "volume", "create", "data")
+		harness.MustDocker(t, host, "volume", "create", "idle")
+		harness.MustDocker(t, host, "network", "create", "spare")
+		harness.MustDocker(t, host, "run", "--name", "writer", "--network", "none", "-v", "data:/d", img, "sh", "-c", "echo hello > /d/f")
+		harness.MustDocker(t, host, "run", "-d", "--name", "runner", "--network", "none", img, "sleep", "300")
+		harness.MustDocker(t, host, "create", "--name", "created", "--network", "none", img, "true")
+		out := []string{
+			harness.MustDocker(t, host, "info", "--format", "{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}} {{.Images}}"),
+			// Container sizes differ: the core writes /etc/hosts into the
+			// root file system, where dockerd bind-mounts it.
+			harness.MustDocker(t, host, "system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Active}}"),
+			harness.MustDocker(t, host, "system", "df", "-v", "--format", "{{range .Volumes}}{{.Name}} {{.Links}} {{.Size}};{{end}}"),
+			harness.MustDocker(t, host, "builder", "prune", "-f"),
+			strconv.Itoa(strings.Count(harness.MustDocker(t, host, "container", "prune", "-f"), "\n")),
+			// volume prune is left out: dockerd 20.10 (API 1.41) prunes
+			// every unused volume, API 1.42+ only anonymous ones.
+			harness.MustDocker(t, host, "network", "prune", "-f"),
+		}
+		harness.MustDocker(t, host, "rm", "-f", "runner") // dockerd waits out busybox's SIGTERM otherwise
+		got[i] = out
+	}
+	names := []string{"info counts", "system df", "system df -v volumes", "builder prune", "container prune lines", "network prune"}
+	for k, name := range names {
+		if got[0][k] != got[1][k] {
+			t.Errorf("%s:\n  sockerless: %q\n  dockerd:    %q", name, got[1][k], got[0][k])
+		}
 	}
 }
