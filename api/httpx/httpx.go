@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 
 	"github.com/containerd/errdefs"
@@ -68,6 +69,12 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 // untouched when allowEmpty is set. Malformed JSON, wrong types and bodies
 // over [MaxJSONBody] are invalid arguments (400), as with dockerd.
 func DecodeJSON(r *http.Request, v any, allowEmpty bool) error {
+	// moby's client declares text/plain on a POST without a body.
+	if r.ContentLength != 0 {
+		if err := checkJSONType(r.Header.Get("Content-Type")); err != nil {
+			return err
+		}
+	}
 	body := http.MaxBytesReader(nil, r.Body, MaxJSONBody)
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
@@ -82,6 +89,23 @@ func DecodeJSON(r *http.Request, v any, allowEmpty bool) error {
 			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("request body too large: over %d bytes", he.Limit))
 		}
 		return errdefs.ErrInvalidArgument.WithMessage("invalid JSON: " + err.Error())
+	}
+	return nil
+}
+
+// checkJSONType refuses a body declared as something other than JSON, as
+// moby's httputils.CheckForJSON. No Content-Type at all is accepted, as
+// older dockerd did (curl and some SDKs send none).
+func checkJSONType(ct string) error {
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("malformed Content-Type header (%s): %v", ct, err))
+	}
+	if mt != "application/json" {
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("unsupported Content-Type header (%s): must be 'application/json'", ct))
 	}
 	return nil
 }

@@ -40,10 +40,11 @@ func (h handlers) list(w http.ResponseWriter, r *http.Request) error {
 
 // create answers POST /containers/create (ContainerCreate).
 func (h handlers) create(w http.ResponseWriter, r *http.Request) error {
-	var req container.CreateRequest
-	if err := httpx.DecodeJSON(r, &req, false); err != nil {
+	var body createBody
+	if err := httpx.DecodeJSON(r, &body, false); err != nil {
 		return err
 	}
+	req := body.request()
 	resp, err := h.b.Create(r.Context(), engine.CreateOptions{Name: r.URL.Query().Get("name"),
 		Config: req.Config, HostConfig: req.HostConfig, Networking: req.NetworkingConfig})
 	if err != nil {
