@@ -16,6 +16,7 @@ const image = "sockerless-test/tiny:1"
 // Acceptance 1: one-shot containers print their output and report their
 // exit code.
 func TestECSRun(t *testing.T) {
+	t.Parallel()
 	s := startECS(t)
 	s.importImage(image)
 	tests := []struct {
@@ -56,6 +57,7 @@ func TestECSRun(t *testing.T) {
 // Acceptance 2: a long-running container with exec, cp, logs -f, stop and
 // rm, checked in the simulator.
 func TestECSLifecycle(t *testing.T) {
+	t.Parallel()
 	s := startECS(t)
 	s.importImage(image)
 	id := strings.TrimSpace(s.mustDocker("run", "-d", "--name", "w1", image, "sh", "-c", "echo started; exec sleep 300"))
@@ -152,6 +154,7 @@ func TestECSLifecycle(t *testing.T) {
 // Acceptance 4: the backend crashes and restarts while a container runs;
 // docker ps still lists it and exec still works.
 func TestECSBackendRestart(t *testing.T) {
+	t.Parallel()
 	s := startECS(t)
 	s.importImage(image)
 	s.mustDocker("run", "-d", "--name", "survivor", image, "sleep", "300")

@@ -13,6 +13,7 @@ import (
 // output (stdout and stderr apart, through the reverse agent) and exit
 // code.
 func TestLambdaRun(t *testing.T) {
+	t.Parallel()
 	s := startLambda(t)
 	s.importImage(image)
 	tests := []struct {
@@ -48,6 +49,7 @@ func TestLambdaRun(t *testing.T) {
 
 // A long-running invocation with exec, cp, logs, stop and rm.
 func TestLambdaLifecycle(t *testing.T) {
+	t.Parallel()
 	s := startLambda(t)
 	s.importImage(image)
 	id := strings.TrimSpace(s.mustDocker("run", "-d", "--name", "l1", image, "sh", "-c", "echo started; exec sleep 300"))

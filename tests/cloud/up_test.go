@@ -10,6 +10,7 @@ import (
 // `sockerless up --backend ecs|lambda` starts the cloud backend behind the
 // frontend, configured from the environment.
 func TestUpCloudBackends(t *testing.T) {
+	t.Parallel()
 	for _, backend := range []string{"ecs", "lambda"} {
 		t.Run(backend, func(t *testing.T) {
 			s := startStack(t, backend) // for the simulator; its own backend is not used
