@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
 )
@@ -149,7 +150,7 @@ func (s *Service) deleteSecurityGroup(q *request) (any, error) {
 		return nil, awsproto.Errorf(http.StatusBadRequest, "CannotDelete", "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.ID)
 	}
 	for _, e := range q.r.ENIs {
-		if contains(e.Groups, g.ID) {
+		if slices.Contains(e.Groups, g.ID) {
 			return nil, dependency("resource %s has a dependent object", g.ID)
 		}
 	}

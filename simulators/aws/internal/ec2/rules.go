@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -308,7 +309,7 @@ func (s *Service) describeRules(q *request) (any, error) {
 	for _, id := range ids {
 		g := q.r.Groups[id]
 		for _, r := range g.Rules {
-			if len(want) > 0 && !contains(want, r.ID) {
+			if len(want) > 0 && !slices.Contains(want, r.ID) {
 				continue
 			}
 			ok, err := q.matches(fs, r.ID, fields{"group-id": {g.ID}, "security-group-rule-id": {r.ID}})

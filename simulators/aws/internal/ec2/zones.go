@@ -1,6 +1,9 @@
 package ec2
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 type zone struct{ name, id string }
 
@@ -62,7 +65,7 @@ func (s *Service) describeAZs(q *request) (any, error) {
 		AZs []azXML `xml:"availabilityZoneInfo>item"`
 	}{}
 	for _, z := range zones(q.r.Name) {
-		if len(names)+len(ids) > 0 && !contains(names, z.name) && !contains(ids, z.id) {
+		if len(names)+len(ids) > 0 && !slices.Contains(names, z.name) && !slices.Contains(ids, z.id) {
 			continue
 		}
 		ok, err := q.matches(fs, z.name, fields{"zone-name": {z.name}, "zone-id": {z.id}, "state": {"available"},
@@ -97,12 +100,12 @@ func (s *Service) describeRegions(q *request) (any, error) {
 		Regions []regionXML `xml:"regionInfo>item"`
 	}{}
 	for _, n := range names {
-		if !contains(regions, n) {
+		if !slices.Contains(regions, n) {
 			return nil, invalidValue("Invalid region: %s", n)
 		}
 	}
 	for _, r := range regions {
-		if len(names) > 0 && !contains(names, r) {
+		if len(names) > 0 && !slices.Contains(names, r) {
 			continue
 		}
 		ep := "ec2." + r + ".amazonaws.com"
@@ -115,13 +118,4 @@ func (s *Service) describeRegions(q *request) (any, error) {
 		}
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
