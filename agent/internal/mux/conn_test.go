@@ -8,24 +8,32 @@ import (
 	"github.com/sockerless/sockerless/agent/internal/wire"
 )
 
-func TestReadFrame(t *testing.T) {
-	big := bytes.Repeat([]byte("x"), wire.ChunkSize)
-	tests := []struct {
-		name string
-		in   []byte
-		ok   bool
-	}{
-		{"small data", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: []byte("hi")}), true},
-		{"chunk of data", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: big}), true},
-		{"over a chunk", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdin, Payload: append(big, 'y')}), true},
-		{"control", wire.Append(nil, wire.Frame{Session: 3, Type: wire.TypeExit, Payload: wire.Uint32(7)}), true},
-		{"short header", []byte{0, 0, 0, 1, 4}, false},
-		{"truncated payload", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: []byte("abc")})[:11], false},
-		{"trailing bytes", append(wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: []byte("a")}), 'b'), false},
-		{"bad exit size", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeExit, Payload: []byte{1}}), false},
-	}
+var readFrameTests = []struct {
+	name string
+	in   []byte
+	ok   bool
+}{
+	{"small data", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: []byte("hi")}), true},
+	{"chunk of data", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: big}), true},
+	{"over a chunk", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdin, Payload: append(big, 'y')}), true},
+	{"control", wire.Append(nil, wire.Frame{Session: 3, Type: wire.TypeExit, Payload: wire.Uint32(7)}), true},
+	{"short header", []byte{0, 0, 0, 1, 4}, false},
+	{"truncated payload", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: []byte("abc")})[:11], false},
+	{"trailing bytes", append(wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeStdout, Payload: []byte("a")}), 'b'), false},
+	{"bad exit size", wire.Append(nil, wire.Frame{Session: 1, Type: wire.TypeExit, Payload: []byte{1}}), false},
+}
+
+var big = bytes.Repeat([]byte("x"), wire.ChunkSize)
+
+func newTestConn() *Conn {
 	c := &Conn{}
 	c.pool.New = func() any { b := make([]byte, wire.ChunkSize); return &b }
+	return c
+}
+
+func TestReadFrame(t *testing.T) {
+	tests := readFrameTests
+	c := newTestConn()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, err := c.readFrame(bytes.NewReader(tc.in))
@@ -43,4 +51,23 @@ func TestReadFrame(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReadFrame checks that the streaming reader accepts exactly what
+// wire.Decode accepts, with the same frame.
+func FuzzReadFrame(f *testing.F) {
+	for _, tc := range readFrameTests {
+		f.Add(tc.in)
+	}
+	c := newTestConn()
+	f.Fuzz(func(t *testing.T, in []byte) {
+		got, _, err := c.readFrame(bytes.NewReader(in))
+		want, werr := wire.Decode(in)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("readFrame err %v, Decode err %v", err, werr)
+		}
+		if err == nil && !bytes.Equal(wire.Append(nil, got), wire.Append(nil, want)) {
+			t.Fatalf("readFrame and Decode disagree on %x", in)
+		}
+	})
 }
