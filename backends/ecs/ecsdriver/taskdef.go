@@ -34,7 +34,7 @@ func tags(spec driver.Spec) []types.Tag {
 func (d *Driver) entryPoint(spec driver.Spec) []string {
 	port := strconv.Itoa(d.cfg.AgentPort)
 	ep := []string{d.cfg.AgentPath, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}",
-		"--linger", "2s", "--log-level", "error"}
+		"--linger", "5s", "--log-level", "error"}
 	if spec.TTY {
 		ep = append(ep, "--tty")
 	}

@@ -30,7 +30,7 @@ func TestTaskDefinition(t *testing.T) {
 		t.Errorf("task definition: family %s cpu %s memory %s mode %s", aws.ToString(in.Family), aws.ToString(in.Cpu), aws.ToString(in.Memory), in.NetworkMode)
 	}
 	c := in.ContainerDefinitions[0]
-	want := []string{"sockerless-agent", "--listen", ":${SOCKERLESS_SIM_PORT_9111:-9111}", "--linger", "2s", "--log-level", "error", "--tty", "--", "sh", "-c", "echo hi"}
+	want := []string{"sockerless-agent", "--listen", ":${SOCKERLESS_SIM_PORT_9111:-9111}", "--linger", "5s", "--log-level", "error", "--tty", "--", "sh", "-c", "echo hi"}
 	if d := cmp.Diff(want, c.EntryPoint); d != "" {
 		t.Errorf("entry point (-want +got):\n%s", d)
 	}
