@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -133,6 +134,57 @@ func validate(cfg *container.Config, hc *container.HostConfig) error {
 	}
 	if hc.AutoRemove && !hc.RestartPolicy.IsNone() && hc.RestartPolicy.Name != "" {
 		return invalid("can't create 'AutoRemove' container with restart policy")
+	}
+	if err := validateResources(&hc.Resources); err != nil {
+		return err
+	}
+	for _, bindings := range hc.PortBindings {
+		for _, b := range bindings {
+			if b.HostPort == "" {
+				continue
+			}
+			if _, err := network.ParsePortRange(b.HostPort); err != nil {
+				return invalid("invalid port specification: %q", b.HostPort)
+			}
+		}
+	}
+	return nil
+}
+
+// minMemory is dockerd's smallest memory limit (linuxMinMemory).
+const minMemory = 6 * 1024 * 1024
+
+// validateResources checks limits as dockerd's verifyPlatformContainerResources.
+func validateResources(r *container.Resources) error {
+	invalid := func(format string, a ...any) error {
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf(format, a...))
+	}
+	if r.Memory != 0 && r.Memory < minMemory {
+		return invalid("Minimum memory limit allowed is 6MB")
+	}
+	if r.Memory > 0 && r.MemorySwap > 0 && r.MemorySwap < r.Memory {
+		return invalid("Minimum memoryswap limit should be larger than memory limit, see usage")
+	}
+	if r.MemoryReservation != 0 && r.MemoryReservation < minMemory {
+		return invalid("Minimum memory reservation allowed is 6MB")
+	}
+	if r.Memory > 0 && r.MemoryReservation > 0 && r.Memory < r.MemoryReservation {
+		return invalid("Minimum memory limit can not be less than memory reservation limit, see usage")
+	}
+	if r.NanoCPUs != 0 && (r.CPUPeriod != 0 || r.CPUQuota != 0) {
+		return invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set")
+	}
+	if n := int64(runtime.NumCPU()); r.NanoCPUs != 0 && (r.NanoCPUs < 1e7 || r.NanoCPUs > n*1e9) {
+		return invalid("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", n, n)
+	}
+	if r.CPUPeriod != 0 && (r.CPUPeriod < 1000 || r.CPUPeriod > 1000000) {
+		return invalid("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)")
+	}
+	if r.CPUQuota > 0 && r.CPUQuota < 1000 {
+		return invalid("CPU cfs quota can not be less than 1ms (i.e. 1000)")
+	}
+	if r.PidsLimit != nil && *r.PidsLimit < -1 {
+		return invalid("invalid PIDs limit: %d", *r.PidsLimit)
 	}
 	return nil
 }

@@ -98,6 +98,10 @@ func (e *Engine) mounts(id string, cfg *container.Config, hc *container.HostConf
 		if err != nil {
 			return nil, err
 		}
+		if !path.IsAbs(m.Destination) {
+			return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf(
+				"invalid volume specification: '%s': invalid mount config for type %q: invalid mount path: '%s' mount path must be absolute", b, m.Type, m.Destination))
+		}
 		if err := add(m); err != nil {
 			return nil, err
 		}
@@ -226,8 +230,10 @@ func (e *Engine) parseMount(id string, mt mount.Mount) (Mount, error) {
 		return m, err
 	case "":
 		return Mount{}, errdefs.ErrInvalidArgument.WithMessage("invalid mount config: mount type unknown")
+	case mount.TypeNamedPipe, mount.TypeCluster, mount.TypeImage:
+		return Mount{}, e.unsupportedPlural(string(mt.Type) + " mounts")
 	}
-	return Mount{}, e.unsupportedPlural(string(mt.Type) + " mounts")
+	return Mount{}, invalid("mount type unknown")
 }
 
 // tmpfsMount is a tmpfs at dst: a directory of the container, emptied at
