@@ -302,6 +302,13 @@ func TestEC2Persistence(t *testing.T) {
 		t.Fatal(err)
 	}
 	def, _ := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{filter("is-default", "true")}})
+	// A region only ever described keeps its default VPC too.
+	euCfg := cfg.Copy()
+	euCfg.Region = "eu-west-1"
+	eu, err := ec2.NewFromConfig(euCfg).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	_, cfg2, _ := start(t, Options{DataDir: dir}) // a second process on the same directory
 	c2 := ec2.NewFromConfig(cfg2)
@@ -312,6 +319,12 @@ func TestEC2Persistence(t *testing.T) {
 	def2, _ := c2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{filter("is-default", "true")}})
 	if *def2.Vpcs[0].VpcId != *def.Vpcs[0].VpcId {
 		t.Errorf("default VPC changed across restart")
+	}
+	euCfg2 := cfg2.Copy()
+	euCfg2.Region = "eu-west-1"
+	eu2, err := ec2.NewFromConfig(euCfg2).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+	if err != nil || *eu2.Vpcs[0].VpcId != *eu.Vpcs[0].VpcId {
+		t.Errorf("eu-west-1's default VPC changed across restart: %v", err)
 	}
 	enis, err := c2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{i.ID}})
 	if err != nil || aws.ToString(enis.NetworkInterfaces[0].PrivateIpAddress) != "10.0.0.4" {

@@ -59,7 +59,10 @@ func (s *Service) CreateInterface(ctx context.Context, region string, req Interf
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.region(region)
+	r, err := s.region(region)
+	if err != nil {
+		return Interface{}, err
+	}
 	e, err := r.newENI(req)
 	if err != nil {
 		return Interface{}, err
@@ -78,7 +81,10 @@ func (s *Service) CreateInterface(ctx context.Context, region string, req Interf
 func (s *Service) DeleteInterface(ctx context.Context, region, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.region(region)
+	r, err := s.region(region)
+	if err != nil {
+		return err
+	}
 	if _, err := find(r.ENIs, "eni", id); err != nil {
 		return err
 	}
@@ -91,7 +97,8 @@ func (s *Service) DeleteInterface(ctx context.Context, region, id string) error 
 func (s *Service) VpcExists(region, id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.region(region).Vpcs[id] != nil
+	r, err := s.region(region)
+	return err == nil && r.Vpcs[id] != nil
 }
 
 func (r *region) newENI(req InterfaceRequest) (*eni, error) {

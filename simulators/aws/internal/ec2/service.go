@@ -131,10 +131,14 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, f awsproto.Form)
 	}
 	c := awsproto.CallFrom(r.Context())
 	s.mu.Lock()
-	q := &request{f: f, r: s.region(c.Region), account: s.account}
-	out, err := fn(s, q)
-	if err == nil && !strings.HasPrefix(name, "Describe") {
-		err = s.save(q.r)
+	var out any
+	reg, err := s.region(c.Region)
+	if err == nil {
+		q := &request{f: f, r: reg, account: s.account}
+		out, err = fn(s, q)
+		if err == nil && !strings.HasPrefix(name, "Describe") {
+			err = s.save(q.r)
+		}
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -153,11 +157,11 @@ func newID(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b)[:17]
 }
 
-// region returns name's network, creating its default VPC on first use;
-// s.mu is held.
-func (s *Service) region(name string) *region {
+// region returns name's network, creating (and persisting, so that its
+// IDs survive a restart) its default VPC on first use; s.mu is held.
+func (s *Service) region(name string) (*region, error) {
 	if r := s.regions[name]; r != nil {
-		return r
+		return r, nil
 	}
 	r := newRegion(name)
 	v := &vpc{ID: newID("vpc"), CIDR: "172.31.0.0/16", DHCP: newID("dopt"), IsDefault: true, Tenancy: "default",
@@ -172,8 +176,11 @@ func (s *Service) region(name string) *region {
 	igw := &internetGateway{ID: newID("igw"), VpcID: v.ID}
 	r.IGWs[igw.ID] = igw
 	rt.Routes = append(rt.Routes, &route{Dest: "0.0.0.0/0", GatewayID: igw.ID, Origin: "CreateRoute"})
+	if err := s.save(r); err != nil {
+		return nil, err
+	}
 	s.regions[name] = r
-	return r
+	return r, nil
 }
 
 // addVpcDefaults gives a new VPC what AWS creates with it: the default
