@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,13 +16,12 @@ import (
 )
 
 // podman runs the real podman 4.3 remote client (Debian's podman) against
-// host, as `podman --url unix://... ARGS`. podman is a required tool
-// (apt-get install -y podman): a missing client fails the test.
+// host, as `podman --url unix://... ARGS`. podman is a required tool: it
+// is installed when missing, as the harness installs dockerd, and a
+// machine where that cannot be done fails the test.
 func podman(t *testing.T, host string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	if _, err := exec.LookPath("podman"); err != nil {
-		t.Fatal("podman is not installed (apt-get install -y podman): the pod tests drive its remote client")
-	}
+	installPodman(t)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "podman", append([]string{"--url", host}, args...)...)
@@ -137,5 +137,28 @@ func waitPod(t *testing.T, host, name, want string) {
 			t.Fatalf("pod %s is %s, want %s", name, got, want)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+var podmanInstall sync.Once
+
+// installPodman installs Debian's podman when it is missing (as root).
+func installPodman(t *testing.T) {
+	t.Helper()
+	podmanInstall.Do(func() {
+		if _, err := exec.LookPath("podman"); err == nil || os.Geteuid() != 0 {
+			return
+		}
+		for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "podman"}} {
+			cmd := exec.Command("apt-get", args...)
+			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Logf("apt-get %v: %v\n%s", args, err, out)
+				return
+			}
+		}
+	})
+	if _, err := exec.LookPath("podman"); err != nil {
+		t.Fatal("podman is not installed and could not be (apt-get install -y podman): the pod tests drive its remote client")
 	}
 }
