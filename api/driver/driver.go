@@ -265,6 +265,9 @@ type Capabilities struct {
 	Pause   bool
 	Stats   bool
 	Top     bool
+	// CPUs is how many CPUs a container may be given (`--cpus`); 0
+	// means the host's, as dockerd.
+	CPUs int
 }
 
 // Driver is the complete set of a backend's drivers. Any field may be nil

@@ -114,7 +114,7 @@ func mergeImage(cfg *container.Config, img dockerspec.DockerOCIImageConfig) {
 }
 
 // validate checks a create request as dockerd's verifyContainerSettings.
-func validate(cfg *container.Config, hc *container.HostConfig) error {
+func validate(cfg *container.Config, hc *container.HostConfig, cpus int) error {
 	invalid := func(format string, a ...any) error {
 		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf(format, a...))
 	}
@@ -135,7 +135,7 @@ func validate(cfg *container.Config, hc *container.HostConfig) error {
 	if hc.AutoRemove && !hc.RestartPolicy.IsNone() && hc.RestartPolicy.Name != "" {
 		return invalid("can't create 'AutoRemove' container with restart policy")
 	}
-	if err := validateResources(&hc.Resources); err != nil {
+	if err := validateResources(&hc.Resources, cpus); err != nil {
 		return err
 	}
 	for _, bindings := range hc.PortBindings {
@@ -154,8 +154,18 @@ func validate(cfg *container.Config, hc *container.HostConfig) error {
 // minMemory is dockerd's smallest memory limit (linuxMinMemory).
 const minMemory = 6 * 1024 * 1024
 
-// validateResources checks limits as dockerd's verifyPlatformContainerResources.
-func validateResources(r *container.Resources) error {
+// cpus is how many CPUs a container may be given: the driver's figure, or
+// the host's.
+func (e *Engine) cpus() int {
+	if n := e.drv.Capabilities.CPUs; n > 0 {
+		return n
+	}
+	return runtime.NumCPU()
+}
+
+// validateResources checks limits as dockerd's verifyPlatformContainerResources,
+// with cpus CPUs available.
+func validateResources(r *container.Resources, cpus int) error {
 	invalid := func(format string, a ...any) error {
 		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf(format, a...))
 	}
@@ -174,7 +184,7 @@ func validateResources(r *container.Resources) error {
 	if r.NanoCPUs != 0 && (r.CPUPeriod != 0 || r.CPUQuota != 0) {
 		return invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set")
 	}
-	if n := int64(runtime.NumCPU()); r.NanoCPUs != 0 && (r.NanoCPUs < 1e7 || r.NanoCPUs > n*1e9) {
+	if n := int64(cpus); r.NanoCPUs != 0 && (r.NanoCPUs < 1e7 || r.NanoCPUs > n*1e9) {
 		return invalid("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", n, n)
 	}
 	if r.CPUPeriod != 0 && (r.CPUPeriod < 1000 || r.CPUPeriod > 1000000) {

@@ -35,7 +35,7 @@ func (e *Engine) Create(ctx context.Context, opts CreateOptions) (container.Crea
 	if opts.HostConfig != nil {
 		hc = *opts.HostConfig
 	}
-	if err := validate(&cfg, &hc); err != nil {
+	if err := validate(&cfg, &hc, e.cpus()); err != nil {
 		return container.CreateResponse{}, err
 	}
 	if e.drv.Lifecycle == nil {
