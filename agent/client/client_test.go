@@ -286,3 +286,29 @@ func TestContainment(t *testing.T) {
 }
 
 func must2[A, B any](a A, _ B) A { return a }
+
+func TestHealth(t *testing.T) {
+	c := dial(t, must2(newAgent(t)))
+	tests := []struct {
+		name     string
+		args     []string
+		timeout  time.Duration
+		wantCode int
+		wantOut  string
+	}{
+		{"healthy", []string{"sh", "-c", "echo ok"}, 5 * time.Second, 0, "ok\n"},
+		{"unhealthy", []string{"sh", "-c", "echo bad >&2; exit 1"}, 5 * time.Second, 1, "bad\n"},
+		{"timed out", []string{"sleep", "5"}, 100 * time.Millisecond, -1, "Health check exceeded timeout (100ms)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, err := c.Health(t.Context(), client.ExecSpec{Args: tc.args}, tc.timeout)
+			if err != nil || code != tc.wantCode || out != tc.wantOut {
+				t.Errorf("health: %d %q %v, want %d %q", code, out, err, tc.wantCode, tc.wantOut)
+			}
+		})
+	}
+	if _, _, err := c.Health(t.Context(), client.ExecSpec{Args: []string{"true"}}, 0); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("health without a timeout: %v", err)
+	}
+}
