@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +55,14 @@ func (h handlers) logs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var details []byte
+	if boolValue(r, "details") {
+		c, err := h.b.Inspect(r.Context(), r.PathValue("id"), false)
+		if err != nil {
+			return err
+		}
+		details = logDetails(c)
+	}
 	ct := httpx.MultiplexedStream
 	if tty {
 		ct = httpx.RawStream
@@ -72,6 +81,9 @@ func (h handlers) logs(w http.ResponseWriter, r *http.Request) error {
 			out = stderr
 		}
 		data := le.Data
+		if details != nil {
+			data = append(slices.Clone(details), data...)
+		}
 		if timestamps {
 			data = append([]byte(le.Time.UTC().Format(timestampFormat)+" "), data...)
 		}

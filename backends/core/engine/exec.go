@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -193,11 +194,18 @@ func (s *ExecSession) Run(ctx context.Context, in io.Reader, out io.Writer) {
 	x.mu.Lock()
 	x.running = true
 	x.mu.Unlock()
-	code, err := e.drv.Exec.Exec(e.ctx, c.rec.ID, p, st, func(pid int) {
-		x.mu.Lock()
-		x.pid = pid
-		x.mu.Unlock()
-	})
+	var code int
+	var err error
+	if p.WorkingDir != "" && !path.IsAbs(p.WorkingDir) {
+		// As runc, which dockerd leaves to check it.
+		err = errors.New("OCI runtime exec failed: exec failed: Cwd must be an absolute path: unknown")
+	} else {
+		code, err = e.drv.Exec.Exec(e.ctx, c.rec.ID, p, st, func(pid int) {
+			x.mu.Lock()
+			x.pid = pid
+			x.mu.Unlock()
+		})
+	}
 	if stdinR != nil {
 		stdinR.Close()
 	}

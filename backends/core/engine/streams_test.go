@@ -74,6 +74,19 @@ func TestExec(t *testing.T) {
 	if _, err := v.e.ExecInspect(t.Context(), "nosuch"); !errdefs.IsNotFound(err) {
 		t.Fatalf("unknown exec: %v", err)
 	}
+	// A relative working directory fails as runc does: 126 and its text.
+	xid, err = v.e.ExecCreate(t.Context(), id, container.ExecCreateRequest{Cmd: []string{"echo", "x"}, WorkingDir: "rel", AttachStdout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err = v.e.ExecStart(t.Context(), xid, container.ExecStartRequest{Tty: true}); err != nil {
+		t.Fatal(err)
+	}
+	out = safeBuffer{}
+	s.Run(t.Context(), strings.NewReader(""), &out)
+	if in, _ := v.e.ExecInspect(t.Context(), xid); in.ExitCode == nil || *in.ExitCode != 126 || !strings.Contains(out.String(), "Cwd must be an absolute path") {
+		t.Fatalf("relative cwd: %+v, %q", in, out.String())
+	}
 }
 
 type safeBuffer struct {
