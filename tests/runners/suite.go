@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,4 +117,44 @@ func RunCase(t *testing.T, c Case, backend string, run Runner) time.Duration {
 		t.Errorf("%s on %s:\n  %s\nrunner log:\n%s", c.Name, backend, strings.Join(bad, "\n  "), log)
 	}
 	return time.Duration(r.Seconds * float64(time.Second))
+}
+
+// Parallel is how many runs go at once: the jobs mostly wait on the
+// daemon, and CI has two cores.
+const Parallel = 4
+
+// SuiteTime is how long a suite took: its wall time, and the sum of its
+// runs' own times (what it would take one run at a time).
+type SuiteTime struct {
+	Wall, Sum time.Duration
+	Runs      int
+}
+
+func (st SuiteTime) String() string {
+	return fmt.Sprintf("%d runs in %.1fs (runs' own times sum to %.1fs)", st.Runs, st.Wall.Seconds(), st.Sum.Seconds())
+}
+
+// RunSuite runs cases with run on backend, at most cap(sem) at a time, as
+// subtests of t named suite-backend/case, and returns the times.
+func RunSuite(t *testing.T, suite string, cases []Case, backend string, sem chan struct{}, run Runner) SuiteTime {
+	var mu sync.Mutex
+	var st SuiteTime
+	start := time.Now()
+	t.Run(suite+"-"+backend, func(t *testing.T) {
+		for _, c := range cases {
+			t.Run(c.Name, func(t *testing.T) {
+				t.Parallel()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				d := RunCase(t, c, backend, run)
+				t.Logf("%s: %.1fs", c.Name, d.Seconds())
+				mu.Lock()
+				st.Sum += d
+				st.Runs++
+				mu.Unlock()
+			})
+		}
+	})
+	st.Wall = time.Since(start)
+	return st
 }

@@ -1,7 +1,6 @@
 package runners
 
 import (
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -9,33 +8,11 @@ import (
 	"github.com/sockerless/sockerless/tests/harness"
 )
 
-// parallel is how many runs go at once: the jobs mostly wait on the
-// daemon, and CI has two cores.
-const parallel = 4
-
-// runSuite runs cases with run on backend, at most cap(sem) at a time, as
-// subtests of t named suite-backend/case, and returns the wall time.
-func runSuite(t *testing.T, suite string, cases []Case, backend string, sem chan struct{}, run Runner) time.Duration {
-	start := time.Now()
-	t.Run(suite+"-"+backend, func(t *testing.T) {
-		for _, c := range cases {
-			t.Run(c.Name, func(t *testing.T) {
-				t.Parallel()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				d := RunCase(t, c, backend, run)
-				t.Logf("%s: %.1fs", c.Name, d.Seconds())
-			})
-		}
-	})
-	return time.Since(start)
-}
-
 // TestRunners runs every workflow under act and every pipeline under
 // gitlab-ci-local against Sockerless on the memory backend, then checks
 // that nothing was left behind and that the backend's memory came back
-// (issue 4, acceptance 1 and 2). With SOCKERLESS_DIFFERENTIAL=1 it runs the
-// act suite on Debian's dockerd too and reports both wall times.
+// (issue 4, acceptance 1 and 2). The timing against dockerd is in
+// ./compare.
 func TestRunners(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real CI runners")
@@ -56,25 +33,13 @@ func TestRunners(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sem := make(chan struct{}, parallel)
-	actTime := runSuite(t, "act", workflows, "memory", sem, act.Run)
-	gitlabTime := runSuite(t, "gitlab", pipelines, "memory", sem, gitlab.Run)
-	t.Logf("sockerless (memory), %d runs in parallel: act suite (%d workflows) %.1fs, gitlab-ci-local suite (%d pipelines) %.1fs",
-		parallel, len(workflows), actTime.Seconds(), len(pipelines), gitlabTime.Seconds())
+	sem := make(chan struct{}, Parallel)
+	actTime := RunSuite(t, "act", workflows, "memory", sem, act.Run)
+	gitlabTime := RunSuite(t, "gitlab", pipelines, "memory", sem, gitlab.Run)
+	t.Logf("sockerless (memory), %d at a time: act suite %v; gitlab-ci-local suite %v", Parallel, actTime, gitlabTime)
 
 	checkLeftovers(t, s.Host, before)
 	checkMemory(t, s.BackendPID(), rss0)
-
-	if os.Getenv(harness.DifferentialEnv) == "" {
-		return
-	}
-	d := harness.StartDockerd(t)
-	ImportImages(t, d.Host)
-	harness.MustDocker(t, d.Host, "run", "--rm", RunnerImage, "true")
-	actD := Act{Bin: actBin, Host: d.Host, Image: RunnerImage}
-	dockerdTime := runSuite(t, "act", workflows, "dockerd", sem, actD.Run)
-	t.Logf("act suite, %d workflows, %d in parallel: sockerless (memory) %.1fs, dockerd %.1fs",
-		len(workflows), parallel, actTime.Seconds(), dockerdTime.Seconds())
 }
 
 // checkLeftovers fails t when the runs left containers, networks or
