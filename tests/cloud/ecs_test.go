@@ -72,6 +72,16 @@ func TestECSLifecycle(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dst, filepath.Base(f))); err != nil || string(b) != "hi\n" {
 		t.Fatalf("docker cp out: %q %v", b, err)
 	}
+	// docker cp into the container, read back with exec.
+	in := filepath.Join(dst, "in-"+randomHex(4))
+	if err := os.WriteFile(in, []byte("copied in\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.mustDocker("cp", in, "w1:/tmp/")
+	t.Cleanup(func() { os.Remove("/tmp/" + filepath.Base(in)) })
+	if out := s.mustDocker("exec", "w1", "cat", "/tmp/"+filepath.Base(in)); out != "copied in\n" {
+		t.Errorf("file copied in reads %q", out)
+	}
 	if out := s.mustDocker("exec", "w1", "sh", "-c", "echo $((6*7)); exit 0"); out != "42\n" {
 		t.Errorf("exec output %q", out)
 	}
