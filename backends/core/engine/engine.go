@@ -196,6 +196,9 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, c := range all {
+		if e.liveRestore() {
+			break // cloud tasks outlive the backend; recover reattaches them
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -8,7 +8,8 @@ import (
 
 // Reattacher is implemented (in [driver.Driver.Extra]) by drivers whose
 // containers run outside the backend process, such as cloud tasks, and so
-// outlive a backend restart.
+// outlive a backend restart. With such a driver the engine behaves as
+// dockerd with live-restore: its shutdown leaves the containers running.
 type Reattacher interface {
 	// Reattach returns the task of a container that was running when the
 	// backend stopped, with its output going to streams from now on, or
@@ -43,4 +44,12 @@ func (e *Engine) reattach(ctx context.Context, c *Container) bool {
 	e.wg.Add(1)
 	go e.monitor(c, task, run)
 	return true
+}
+
+// liveRestore reports whether containers outlive the backend, as with
+// dockerd's live-restore: the daemon's shutdown leaves them running and
+// its next start reattaches them.
+func (e *Engine) liveRestore() bool {
+	_, ok := e.drv.Extra.(Reattacher)
+	return ok
 }

@@ -180,6 +180,11 @@ func (r *run) close() {
 func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
 	defer e.wg.Done()
 	st, err := task.Wait(e.ctx)
+	if err != nil && e.isClosing() && e.liveRestore() {
+		// The task outlives the daemon: its record stays running.
+		r.close()
+		return
+	}
 	if err != nil {
 		st = driver.ExitStatus{Code: 255, Error: err.Error()}
 	}
