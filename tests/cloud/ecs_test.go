@@ -161,8 +161,8 @@ func TestECSLifecycle(t *testing.T) {
 	}
 }
 
-// Acceptance 4: the backend crashes and restarts while a container runs;
-// docker ps still lists it and exec still works.
+// Acceptance 4: the backend crashes (SIGKILL) or is restarted (SIGTERM)
+// while a container runs; docker ps still lists it and exec still works.
 func TestECSBackendRestart(t *testing.T) {
 	t.Parallel()
 	s := startECS(t)
@@ -179,6 +179,16 @@ func TestECSBackendRestart(t *testing.T) {
 	}
 	if out := s.mustDocker("exec", "survivor", "echo", "after"); out != "after\n" {
 		t.Fatalf("exec after restart: %q", out)
+	}
+	// A graceful restart (SIGTERM) leaves the task running too, as
+	// dockerd's live-restore.
+	s.stopBackend()
+	s.startBackend()
+	if ps := s.mustDocker("ps", "--format", "{{.Names}} {{.State}}"); strings.TrimSpace(ps) != "survivor running" {
+		t.Fatalf("docker ps after a graceful restart: %q", ps)
+	}
+	if out := s.mustDocker("exec", "survivor", "echo", "again"); out != "again\n" {
+		t.Fatalf("exec after a graceful restart: %q", out)
 	}
 	// A container that ends while the backend is down reports its task's
 	// exit code, not the 255 of a process that died with the daemon.

@@ -127,6 +127,12 @@ func (s *stack) startBackend() {
 	waitSocket(s.t, sock, s.log)
 }
 
+// stopBackend ends the backend with SIGTERM, as a restart would.
+func (s *stack) stopBackend() {
+	s.backend.Process.Signal(os.Interrupt)
+	s.backend.Wait()
+}
+
 // killBackend ends the backend with SIGKILL, as a crash would.
 func (s *stack) killBackend() {
 	s.backend.Process.Kill()
