@@ -62,6 +62,11 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if s.iam, err = iam.New(opts.Account, store); err != nil {
 		return nil, err
 	}
+	// EC2 comes before the services whose workloads get its network
+	// interfaces (EFS mount targets; ECS awsvpc tasks, see ec2.CreateInterface).
+	if s.ec2, err = ec2.New(opts.Account, store); err != nil {
+		return nil, err
+	}
 	scratch, err := s.scratchDir("ecs-tasks")
 	if err != nil {
 		return nil, err
@@ -99,9 +104,6 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.rest["s3"] = s.s3.Serve
-	if s.ec2, err = ec2.New(opts.Account, store); err != nil {
-		return nil, err
-	}
 	if s.sd, err = servicediscovery.New(opts.Account, store, s.ec2); err != nil {
 		return nil, err
 	}
