@@ -30,8 +30,3 @@ func awsErr(err error) error {
 	}
 	return errdefs.ErrUnknown.WithMessage(msg)
 }
-
-// notImplemented names the backend in what it cannot do.
-func notImplemented(what string) error {
-	return errdefs.ErrNotImplemented.WithMessage(what + " is not supported by the ecs backend")
-}
