@@ -38,6 +38,10 @@ func TestECSRun(t *testing.T) {
 			}
 		})
 	}
+	// Fargate sizes go beyond the host's CPUs.
+	if r := s.docker("run", "--rm", "--cpus", "4", image, "true"); r.ExitCode != 0 {
+		t.Errorf("docker run --cpus 4: exit %d: %s", r.ExitCode, r.Stderr)
+	}
 	// docker run -i: stdin reaches the main process through the agent.
 	r := harness.Docker(t, s.Host, []byte("from stdin\n"), "run", "--rm", "-i", image, "cat")
 	if r.Stdout != "from stdin\n" || r.ExitCode != 0 {

@@ -135,7 +135,7 @@ func (d *Driver) Driver() driver.Driver {
 	agent := agentdriver.Layer{Conn: d.conn}
 	return driver.Driver{
 		Name: Name, Lifecycle: d, Exec: agent, Filesystem: agent, Stream: d, Extra: extra{d, agent},
-		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true},
+		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true, CPUs: 16}, // Fargate's largest task: 16 vCPU
 	}
 }
 

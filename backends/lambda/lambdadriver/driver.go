@@ -127,7 +127,7 @@ func (d *Driver) Driver() driver.Driver {
 	agent := agentdriver.Layer{Conn: d.conn}
 	return driver.Driver{
 		Name: Name, Lifecycle: d, Exec: agent, Filesystem: agent, Extra: agent,
-		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true},
+		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true, CPUs: 6}, // Lambda at 10 240 MB: 6 vCPU
 	}
 }
 
