@@ -3,6 +3,7 @@ package runners
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,15 +40,18 @@ func ReadExpect(path string) (Expect, error) {
 		return Expect{}, err
 	}
 	defer f.Close()
+	return parseExpect(f, path)
+}
+
+// parseExpect parses the expectation comments of r, named path in errors.
+func parseExpect(r io.Reader, path string) (Expect, error) {
 	e := Expect{Lines: map[string]int{}, Files: map[string]string{}}
-	sc := bufio.NewScanner(f)
-	n := 0
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		m := directive.FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}
-		n++
 		val := strings.TrimRight(m[2], " ")
 		switch m[1] {
 		case "want":
