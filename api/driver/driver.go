@@ -47,6 +47,13 @@ type Spec struct {
 	// Image is the image ID (sha256:...) the container was created from;
 	// empty for a container without an image root file system.
 	Image string
+	// ImageRef is the image as the user named it (Config.Image, such as
+	// "123.dkr.ecr.us-east-1.amazonaws.com/app:1"): what a cloud runs.
+	ImageRef string
+	// NanoCPUs and Memory are the limits asked for (HostConfig; 0 when
+	// none): cloud drivers size their task from them.
+	NanoCPUs int64
+	Memory   int64
 	// Path and Args are the resolved entrypoint and command.
 	Path       string
 	Args       []string

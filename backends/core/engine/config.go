@@ -251,8 +251,17 @@ func (e *Engine) spec(c *Container) driver.Spec {
 		Path: r.Path, Args: slices.Clone(r.Args), Env: processEnv(r.Config), WorkingDir: r.Config.WorkingDir,
 		User: r.Config.User, TTY: r.Config.Tty, OpenStdin: r.Config.OpenStdin, StopSignal: stopSignal(r.Config),
 		Labels: maps.Clone(r.Config.Labels), Mounts: driverMounts(r.Mounts), RootFS: e.rootFS(r.ID),
-		ReadOnlyRoot: r.HostConfig != nil && r.HostConfig.ReadonlyRootfs,
+		ReadOnlyRoot: r.HostConfig != nil && r.HostConfig.ReadonlyRootfs, ImageRef: r.Config.Image,
+		NanoCPUs: resources(r).NanoCPUs, Memory: resources(r).Memory,
 	}
+}
+
+// resources are c's HostConfig limits (none without a HostConfig).
+func resources(r *Record) container.Resources {
+	if r.HostConfig == nil {
+		return container.Resources{}
+	}
+	return r.HostConfig.Resources
 }
 
 func (e *Engine) rootFS(id string) string { return path.Join(e.containerDir(id), "rootfs") }

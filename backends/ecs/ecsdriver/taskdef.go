@@ -54,9 +54,9 @@ func (d *Driver) entryPoint(spec driver.Spec) []string {
 //
 // # Notes
 //
-// driver.Spec carries neither the image reference nor the resource
-// limits, so the image is the image ID and the size Fargate's smallest
-// (TODO(#6): Spec.ImageRef and Spec.Resources from the core).
+// The image is the reference the user gave (the image ID when there is
+// none); the task's size is the smallest Fargate size that holds the
+// container's --cpus and --memory.
 func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInput {
 	env := []types.KeyValuePair{
 		{Name: aws.String("SOCKERLESS_AGENT_TOKEN"), Value: aws.String(d.tokens.Token(spec.ID))},
@@ -66,11 +66,11 @@ func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInp
 		k, v, _ := strings.Cut(kv, "=")
 		env = append(env, types.KeyValuePair{Name: aws.String(k), Value: aws.String(v)})
 	}
-	cpu, mem := fargateSize(0, 0)
+	cpu, mem := fargateSize(spec.NanoCPUs, spec.Memory)
 	port := int32(d.cfg.AgentPort)
 	c := types.ContainerDefinition{
 		Name:         aws.String(mainContainer),
-		Image:        aws.String(spec.Image),
+		Image:        aws.String(imageOf(spec)),
 		EntryPoint:   d.entryPoint(spec),
 		Environment:  env,
 		Essential:    aws.Bool(true),
@@ -104,4 +104,13 @@ func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInp
 // main container to: prefix/container/task-id.
 func logStream(id, taskARN string) string {
 	return id + "/" + mainContainer + "/" + taskARN[strings.LastIndex(taskARN, "/")+1:]
+}
+
+// imageOf is what the task runs: the reference the user gave, else the
+// image ID.
+func imageOf(spec driver.Spec) string {
+	if spec.ImageRef != "" {
+		return spec.ImageRef
+	}
+	return spec.Image
 }

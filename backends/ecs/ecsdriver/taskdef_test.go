@@ -50,6 +50,15 @@ func TestTaskDefinition(t *testing.T) {
 	if got := logStream("c0ffee", "arn:aws:ecs:us-east-1:1:task/sockerless/abc123"); got != "c0ffee/main/abc123" {
 		t.Errorf("log stream %s", got)
 	}
+	if aws.ToString(c.Image) != "sha256:abc" {
+		t.Errorf("image without a reference: %s", aws.ToString(c.Image))
+	}
+	// The user's reference and limits reach the task.
+	spec.ImageRef, spec.NanoCPUs, spec.Memory = "123.dkr.ecr.us-east-1.amazonaws.com/app:1", 2e9, 3<<30
+	in = d.taskDefinition(spec)
+	if img := aws.ToString(in.ContainerDefinitions[0].Image); img != spec.ImageRef || aws.ToString(in.Cpu) != "2048" || aws.ToString(in.Memory) != "4096" {
+		t.Errorf("with limits: image %s cpu %s memory %s", img, aws.ToString(in.Cpu), aws.ToString(in.Memory))
+	}
 }
 
 func TestExitStatus(t *testing.T) {

@@ -53,10 +53,10 @@ func (d *Driver) createInput(spec driver.Spec) *lambda.CreateFunctionInput {
 	return &lambda.CreateFunctionInput{
 		FunctionName: aws.String(functionName(spec.ID)),
 		PackageType:  types.PackageTypeImage,
-		Code:         &types.FunctionCode{ImageUri: aws.String(spec.Image)},
+		Code:         &types.FunctionCode{ImageUri: aws.String(imageURI(spec))},
 		Role:         aws.String(d.cfg.Role),
 		Timeout:      aws.Int32(int32(d.cfg.Timeout.Seconds())),
-		MemorySize:   aws.Int32(d.cfg.MemoryMB),
+		MemorySize:   aws.Int32(memoryMB(spec.Memory, d.cfg.MemoryMB)),
 		ImageConfig:  ic,
 		Environment:  &types.Environment{Variables: vars},
 		Tags:         map[string]string{"sockerless:container-id": spec.ID, "sockerless:container-name": spec.Name},
@@ -90,4 +90,23 @@ func (d *Driver) Remove(ctx context.Context, id string) error {
 		return fmt.Errorf("lambda backend: delete function: %w", awsErr(err))
 	}
 	return nil
+}
+
+// imageURI is the function's image: the reference the user gave, else the
+// image ID.
+func imageURI(spec driver.Spec) string {
+	if spec.ImageRef != "" {
+		return spec.ImageRef
+	}
+	return spec.Image
+}
+
+// memoryMB is the function's memory in MB: the container's --memory within
+// Lambda's 128–10 240 MB, else the backend's default.
+func memoryMB(memory int64, def int32) int32 {
+	if memory <= 0 {
+		return def
+	}
+	mb := (memory + 1<<20 - 1) >> 20
+	return int32(min(max(mb, 128), 10240))
 }

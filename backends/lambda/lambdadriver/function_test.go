@@ -57,3 +57,14 @@ func TestInvokeStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryMB(t *testing.T) {
+	for _, tc := range []struct {
+		in   int64
+		want int32
+	}{{0, 512}, {64 << 20, 128}, {300<<20 + 1, 301}, {1 << 40, 10240}} {
+		if got := memoryMB(tc.in, 512); got != tc.want {
+			t.Errorf("memoryMB(%d) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
