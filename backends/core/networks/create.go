@@ -144,6 +144,7 @@ func (m *Manager) pool(ipam *network.IPAM) (network.IPAMConfig, bool, error) {
 // active endpoints is a 403 with dockerd's text. The IDs of the stopped
 // containers still attached are returned: the caller disconnects them.
 func (m *Manager) Remove(ctx context.Context, ref string, active func(id string) bool) ([]string, error) {
+	active = m.activeSet(active)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n, err := m.resolve(ref)
@@ -198,6 +199,7 @@ func (m *Manager) Prune(ctx context.Context, f filters.Args, active func(id stri
 		}
 		until = t
 	}
+	active = m.activeSet(active)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	deleted, detached := []string{}, []Detached(nil)
@@ -228,4 +230,26 @@ func (m *Manager) Prune(ctx context.Context, f filters.Args, active func(id stri
 	m.events.Publish(ctx, mevents.Message{Type: mevents.NetworkEventType, Action: mevents.ActionPrune,
 		Actor: mevents.Actor{Attributes: map[string]string{}}})
 	return deleted, detached, nil
+}
+
+// activeSet asks active about every attached container before m.mu is
+// taken and returns the answers: active takes container locks, and the
+// engine holds a container's lock while it calls into the manager, so
+// asking under m.mu could deadlock.
+func (m *Manager) activeSet(active func(id string) bool) func(id string) bool {
+	m.mu.Lock()
+	var ids []string
+	for _, byID := range m.attached {
+		for id := range byID {
+			ids = append(ids, id)
+		}
+	}
+	m.mu.Unlock()
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if active(id) {
+			set[id] = true
+		}
+	}
+	return func(id string) bool { return set[id] }
 }
