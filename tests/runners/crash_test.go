@@ -25,19 +25,68 @@ jobs:
           echo "FINISHED=yes"
 `
 
-// TestBackendKilledMidWorkflow kills the backend daemon with SIGKILL while
-// act runs a step: act must fail with a clear error, not hang or pass; after
-// the backend restarts on the same data directory, the next workflow passes
-// (issue 4, acceptance 3).
-func TestBackendKilledMidWorkflow(t *testing.T) {
+// TestDaemonKilledMidWorkflow kills the backend, then (in a second
+// daemon pair) the frontend, with SIGKILL while act runs a step: act must
+// fail with a clear error, not hang or pass; after the daemon restarts on
+// the same data directory and socket, the next workflow passes (issue 4,
+// acceptance 3).
+func TestDaemonKilledMidWorkflow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a real CI runner")
 	}
 	actBin, _ := Tools(t)
-	s := harness.StartSplit(t, "memory")
-	ImportImages(t, s.Host)
-	act := Act{Bin: actBin, Host: s.Host, Image: RunnerImage}
+	var runSh Case
+	for _, c := range Workflows(t) {
+		if c.Name == "run-sh" {
+			runSh = c
+		}
+	}
+	tests := []struct {
+		kill    string
+		wantErr string // in act's log
+	}{
+		{"backend", "is unreachable"},
+		{"frontend", "Cannot connect to the Docker daemon"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.kill, func(t *testing.T) {
+			t.Parallel()
+			d := StartDaemons(t, "memory")
+			ImportImages(t, d.Host)
+			act := Act{Bin: actBin, Host: d.Host, Image: RunnerImage}
+			r, since := runAndKill(t, act, d, tc.kill)
+			t.Logf("act ended %.1fs after the %s was killed, exit %d; its errors:\n%s", since.Seconds(), tc.kill, r.Exit, errorLines(r.Log))
+			if r.Exit == 0 || r.Exit == -1 {
+				t.Fatalf("act exit %d after the %s was killed, want a failure exit\n%s", r.Exit, tc.kill, r.Log)
+			}
+			if slices.Contains(r.Output, "FINISHED=yes") {
+				t.Errorf("the step finished although the %s was killed\n%s", tc.kill, r.Log)
+			}
+			if !strings.Contains(r.Log, tc.wantErr) {
+				t.Errorf("act's log does not contain %q\n%s", tc.wantErr, r.Log)
+			}
 
+			d.Start(tc.kill)
+			// The job container outlived the crash (act could not remove
+			// it): it goes with docker rm.
+			left := ListResources(t, d.Host)
+			t.Logf("after the restart: %v", left)
+			for _, c := range left.Containers {
+				harness.MustDocker(t, d.Host, "rm", "-f", "-v", strings.Fields(c)[0])
+			}
+			for _, v := range left.Volumes {
+				harness.MustDocker(t, d.Host, "volume", "rm", v)
+			}
+			dur := RunCase(t, runSh, "memory", act.Run)
+			t.Logf("run-sh after the restart passed in %.1fs", dur.Seconds())
+		})
+	}
+}
+
+// runAndKill runs longWorkflow under act and kills the daemon which
+// while its step sleeps; it returns act's result and how long act took
+// to end after the kill.
+func runAndKill(t *testing.T, act Act, d *Daemons, which string) (Result, time.Duration) {
 	p := NewProject(t, map[string][]byte{".github/workflows/crash.yml": []byte(longWorkflow)}, nil)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -50,10 +99,10 @@ func TestBackendKilledMidWorkflow(t *testing.T) {
 		}
 		done <- r
 	}()
-	// The step is running once its container runs an exec: wait for the
-	// job container, then give the step a moment to start sleeping.
+	// The step runs once the job container does: wait for it, then give
+	// the step a moment to start sleeping.
 	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(harness.MustDocker(t, s.Host, "ps", "--format", "{{.Names}}"), "act-crash-long") {
+	for !strings.Contains(harness.MustDocker(t, d.Host, "ps", "--format", "{{.Names}}"), "act-crash-long") {
 		if time.Now().After(deadline) {
 			t.Fatal("the job container never ran")
 		}
@@ -61,32 +110,9 @@ func TestBackendKilledMidWorkflow(t *testing.T) {
 	}
 	time.Sleep(2 * time.Second)
 	killed := time.Now()
-	s.KillBackend()
-
+	d.Kill(which)
 	r := <-done
-	t.Logf("act ended %.1fs after the kill, exit %d", time.Since(killed).Seconds(), r.Exit)
-	if r.Exit == 0 || r.Exit == -1 {
-		t.Fatalf("act exit %d after the backend was killed, want a failure exit\n%s", r.Exit, r.Log)
-	}
-	if slices.Contains(r.Output, "FINISHED=yes") {
-		t.Errorf("the step finished although its backend was killed\n%s", r.Log)
-	}
-	if !strings.Contains(r.Log, "Error") {
-		t.Errorf("act's log has no error for the lost backend\n%s", r.Log)
-	}
-	t.Logf("act's error lines:\n%s", errorLines(r.Log))
-
-	s.StartBackend("memory")
-	// The job container outlived the crash (act could not remove it): it
-	// is back as exited, not running, and goes with docker rm.
-	t.Logf("after the restart: %v", ListResources(t, s.Host))
-	cases := Workflows(t)
-	for _, c := range cases {
-		if c.Name == "run-sh" {
-			d := RunCase(t, c, "memory", act.Run)
-			t.Logf("run-sh after the restart passed in %.1fs", d.Seconds())
-		}
-	}
+	return r, time.Since(killed)
 }
 
 // errorLines returns the lines of log that report an error.
