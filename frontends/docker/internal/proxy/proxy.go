@@ -22,6 +22,7 @@ import (
 type Proxy struct {
 	b     *backend.Client
 	rp    *httputil.ReverseProxy
+	bufs  *bufferPool
 	conns *Conns
 	own   []string
 }
@@ -31,13 +32,14 @@ type Proxy struct {
 // backend's values for them are dropped so that clients see one of each.
 // log receives the reverse proxy's own messages (a body cut short).
 func New(b *backend.Client, own []string, log zerolog.Logger) *Proxy {
-	p := &Proxy{b: b, conns: NewConns(), own: own}
+	p := &Proxy{b: b, bufs: newBufferPool(), conns: NewConns(), own: own}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:   p.rewrite,
 		Transport: b.HTTP.Transport,
 		// -1 flushes after every write: logs -f, events, stats and pull
 		// progress must reach the client as the backend writes them.
 		FlushInterval:  -1,
+		BufferPool:     p.bufs,
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.errorHandler,
 		ErrorLog:       stdlog.New(log.With().Str("component", "proxy").Logger(), "", 0),

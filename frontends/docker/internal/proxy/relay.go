@@ -114,7 +114,8 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, resp *http.Respo
 	}
 	w.WriteHeader(resp.StatusCode)
 	rc := http.NewResponseController(w)
-	buf := make([]byte, 32<<10)
+	buf := p.bufs.Get()
+	defer p.bufs.Put(buf)
 	for {
 		n, err := resp.Body.Read(buf)
 		if n > 0 {

@@ -99,7 +99,7 @@ func pipe(client net.Conn, cbuf *bufio.Reader, backend net.Conn, bbuf *bufio.Rea
 		done <- result{n, err, true}
 	}()
 	go func() {
-		n, err := io.Copy(client, bbuf)
+		n, err := copyBuffered(client, bbuf, backend)
 		if err == nil {
 			err = httpx.CloseWrite(client)
 		}
@@ -122,7 +122,17 @@ func pipe(client net.Conn, cbuf *bufio.Reader, backend net.Conn, bbuf *bufio.Rea
 	return up, down
 }
 
-// copyBuffered writes what buf already read from src, then copies src.
+// relayBuffer is the size of each direction's copy buffer. A unix socket
+// read returns what the peer has queued, up to the socket's send buffer
+// (about 208 KiB by default), so a large buffer moves a fast stream in a
+// few big reads and writes, while a slow one (an interactive shell, logs)
+// still goes out as soon as each read returns.
+const relayBuffer = 256 << 10
+
+// copyBuffered writes what buf already read from src, then copies src
+// itself, bypassing buf: a [bufio.Reader] would read it 4 KiB at a time.
+// [io.CopyBuffer] still takes the kernel's splice path when one end is a
+// TCP connection ([net.TCPConn.ReadFrom], [net.TCPConn.WriteTo]).
 func copyBuffered(dst io.Writer, buf *bufio.Reader, src io.Reader) (int64, error) {
 	var n int64
 	if k := buf.Buffered(); k > 0 {
@@ -133,6 +143,6 @@ func copyBuffered(dst io.Writer, buf *bufio.Reader, src io.Reader) (int64, error
 			return n, err
 		}
 	}
-	m, err := io.Copy(dst, src)
+	m, err := io.CopyBuffer(dst, src, make([]byte, relayBuffer))
 	return n + m, err
 }
