@@ -82,7 +82,7 @@ func (e *Engine) ExecCreate(ctx context.Context, ref string, req container.ExecC
 	e.execs[x.id] = x
 	e.mu.Unlock()
 	c.execs[x.id] = x
-	e.event(ctx, c, mevents.Action(string(mevents.ActionExecCreate)+": "+strings.Join(req.Cmd, " ")), map[string]string{"execID": x.id})
+	e.event(ctx, c, execAction(mevents.ActionExecCreate, req.Cmd), map[string]string{"execID": x.id})
 	return x.id, nil
 }
 
@@ -189,7 +189,7 @@ func (s *ExecSession) Run(ctx context.Context, in io.Reader, out io.Writer) {
 	if p.User == "" {
 		p.User = cfg.User
 	}
-	e.event(ctx, c, mevents.Action(string(mevents.ActionExecStart)+": "+strings.Join(x.req.Cmd, " ")), map[string]string{"execID": x.id})
+	e.event(ctx, c, execAction(mevents.ActionExecStart, x.req.Cmd), map[string]string{"execID": x.id})
 	c.mu.Unlock()
 	x.mu.Lock()
 	x.running = true
@@ -297,4 +297,14 @@ func sendResize(ch chan driver.TermSize, size driver.TermSize) {
 		default:
 		}
 	}
+}
+
+// execAction is an exec event's action as dockerd words it: the action,
+// the program, a space, then its arguments ("exec_create: true " when
+// there are none).
+func execAction(a mevents.Action, argv []string) mevents.Action {
+	if len(argv) == 0 {
+		return mevents.Action(string(a) + ": ")
+	}
+	return mevents.Action(string(a) + ": " + argv[0] + " " + strings.Join(argv[1:], " "))
 }

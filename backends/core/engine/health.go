@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -101,11 +100,11 @@ func (e *Engine) probe(c *Container, hc container.HealthConfig, args []string) *
 	timeout := orDefault(hc.Timeout, defaultProbeTimeout)
 	ctx, cancel := context.WithTimeout(e.ctx, timeout)
 	defer cancel()
-	execID, cmd := newID(), strings.Join(args, " ")
+	execID := newID()
 	c.mu.Lock()
 	id, cfg := c.rec.ID, c.rec.Config
-	e.event(e.ctx, c, mevents.Action(string(mevents.ActionExecCreate)+": "+cmd), map[string]string{"execID": execID})
-	e.event(e.ctx, c, mevents.Action(string(mevents.ActionExecStart)+": "+cmd), map[string]string{"execID": execID})
+	e.event(e.ctx, c, execAction(mevents.ActionExecCreate, args), map[string]string{"execID": execID})
+	e.event(e.ctx, c, execAction(mevents.ActionExecStart, args), map[string]string{"execID": execID})
 	c.mu.Unlock()
 	var out limitedBuffer
 	res := &container.HealthcheckResult{Start: e.now()}

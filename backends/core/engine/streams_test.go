@@ -206,3 +206,14 @@ func TestLogDrivers(t *testing.T) {
 		t.Fatalf("default log driver %q", in.HostConfig.LogConfig.Type)
 	}
 }
+
+func TestExecAction(t *testing.T) {
+	for _, tc := range []struct {
+		argv []string
+		want string
+	}{{[]string{"true"}, "exec_create: true "}, {[]string{"sh", "-c", "x"}, "exec_create: sh -c x"}, {nil, "exec_create: "}} {
+		if got := string(execAction("exec_create", tc.argv)); got != tc.want {
+			t.Errorf("execAction(%q) = %q, want %q", tc.argv, got, tc.want)
+		}
+	}
+}

@@ -82,6 +82,10 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 	if err != nil {
 		return Image{}, err
 	}
+	if opts.Ref != nil {
+		// As dockerd's import: the tag, then the import.
+		s.publish(ctx, events.ActionTag, out.ID, reference.FamiliarString(opts.Ref), out.Config.Config.Labels)
+	}
 	s.publish(ctx, events.ActionImport, out.ID, out.ID, out.Config.Config.Labels)
 	return out, nil
 }

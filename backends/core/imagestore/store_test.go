@@ -108,7 +108,7 @@ func TestImportResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) = %v, want %q", tc.ref, err, tc.msg)
 		}
 	}
-	if got := rec.actions(); !slices.Equal(got, []string{"import"}) {
+	if got := rec.actions(); !slices.Equal(got, []string{"tag", "import"}) { // as dockerd: the tag, then the import
 		t.Errorf("events = %v", got)
 	}
 	if l := s.List(t.Context()); len(l) != 1 || l[0].ID != img.ID {
