@@ -178,6 +178,9 @@ func parseBind(spec string) (Mount, error) {
 		m.volume = &VolumeOptions{Name: m.Name}
 		return m, nil
 	}
+	if _, err := os.Stat(m.Source); err == nil {
+		return m, nil // an existing file (a socket too) or directory is bound as it is
+	}
 	if err := os.MkdirAll(m.Source, 0o755); err != nil {
 		return Mount{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("error while creating mount source path '%s': %v", m.Source, err))
 	}

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,4 +76,25 @@ func FuzzTmpfsMount(f *testing.F) {
 		}
 		_ = path.Clean(m.Source)
 	})
+}
+
+// TestParseBindExistingFile binds an existing file (act binds the
+// daemon's socket so): dockerd creates only a missing source, as a
+// directory.
+func TestParseBindExistingFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "docker.sock")
+	if err := os.WriteFile(f, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := parseBind(f + ":/var/run/docker.sock")
+	if err != nil || m.Type != "bind" || m.Source != f || m.Destination != "/var/run/docker.sock" {
+		t.Errorf("parseBind(file) = %+v, %v", m, err)
+	}
+	missing := filepath.Join(t.TempDir(), "new")
+	if _, err := parseBind(missing + ":/data"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(missing); err != nil || !fi.IsDir() {
+		t.Errorf("missing source not created as a directory: %v, %v", fi, err)
+	}
 }
