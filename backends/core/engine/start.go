@@ -201,10 +201,12 @@ func (e *Engine) monitor(c *Container, task driver.Task, r *run) {
 	close(c.stopped)
 	s := State{Status: StatusExited, ExitCode: st.Code, OOMKilled: st.OOMKilled, Error: st.Error,
 		StartedAt: c.rec.State.StartedAt, FinishedAt: st.FinishedAt.UTC(), Health: c.rec.State.Health}
-	e.hostsRunning(ctx, c.rec.ID, false)
-	e.volumeEvents(ctx, c, mevents.ActionUnmount)
+	// As dockerd's handleContainerExit: die, then the clean-up's network
+	// disconnect and volume unmount.
 	e.event(ctx, c, mevents.ActionDie, map[string]string{"exitCode": itoa(st.Code),
 		"execDuration": itoa(int(s.FinishedAt.Sub(s.StartedAt).Seconds()))})
+	e.hostsRunning(ctx, c.rec.ID, false)
+	e.volumeEvents(ctx, c, mevents.ActionUnmount)
 	restart := !c.canceled && !e.isClosing() && shouldRestart(c.rec, st.Code)
 	if restart {
 		s.Status = StatusRestarting
