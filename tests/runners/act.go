@@ -21,13 +21,13 @@ var actJobLine = regexp.MustCompile(`^\[[^\]]*\]\s+\| (.*)$`)
 
 // Run runs the push event of workflow (a path relative to p) in p. act
 // never pulls (--pull=false: the images are local), starts no cache server
-// (its default address, 192.0.2.2, is not on this host), does not bind the
-// daemon's socket into the job container, and removes its containers and
-// volumes after a failed run too (--rm).
+// (its default address, 192.0.2.2, is not on this host), and removes its
+// containers and volumes after a failed run too (--rm). It binds the
+// daemon's socket into job containers, as by default.
 func (a Act) Run(ctx context.Context, p *Project, workflow string) (Result, error) {
 	home := p.Dir + "/.home"
 	args := []string{"push", "-W", workflow, "-P", "ubuntu-latest=" + a.Image,
-		"--pull=false", "--no-cache-server", "--container-daemon-socket", "-", "--rm",
+		"--pull=false", "--no-cache-server", "--rm",
 		"--action-cache-path", home + "/act-cache"}
 	env := []string{"DOCKER_HOST=" + a.Host, "HOME=" + home, "XDG_CONFIG_HOME=" + home + "/.config",
 		"XDG_CACHE_HOME=" + home + "/.cache", "NO_COLOR=1"}

@@ -31,7 +31,9 @@ func TestRunners(t *testing.T) {
 			t.Run("warm-up", func(t *testing.T) { RunCase(t, c, "memory", act.Run) })
 		}
 	}
-	harness.MustDocker(t, s.Host, "volume", "rm", "act-toolcache")
+	if slices.Contains(ListResources(t, s.Host).Volumes, "act-toolcache") {
+		harness.MustDocker(t, s.Host, "volume", "rm", "act-toolcache")
+	}
 	before := ListResources(t, s.Host)
 	rss0, err := RSS(s.BackendPID())
 	if err != nil {
