@@ -131,8 +131,10 @@ const relayBuffer = 256 << 10
 
 // copyBuffered writes what buf already read from src, then copies src
 // itself, bypassing buf: a [bufio.Reader] would read it 4 KiB at a time.
-// [io.CopyBuffer] still takes the kernel's splice path when one end is a
-// TCP connection ([net.TCPConn.ReadFrom], [net.TCPConn.WriteTo]).
+// Two unix sockets are spliced ([spliceUnix]); otherwise [io.CopyBuffer]
+// takes net's own splice path when one end is a TCP connection
+// ([net.TCPConn.ReadFrom], [net.TCPConn.WriteTo]), and copies through
+// a relayBuffer when neither is.
 func copyBuffered(dst io.Writer, buf *bufio.Reader, src io.Reader) (int64, error) {
 	var n int64
 	if k := buf.Buffered(); k > 0 {
@@ -142,6 +144,9 @@ func copyBuffered(dst io.Writer, buf *bufio.Reader, src io.Reader) (int64, error
 		if err != nil {
 			return n, err
 		}
+	}
+	if m, ok, err := spliceUnix(dst, src); ok {
+		return n + m, err
 	}
 	m, err := io.CopyBuffer(dst, src, make([]byte, relayBuffer))
 	return n + m, err
