@@ -158,6 +158,17 @@ func TestStdinScriptWithoutFinalNewline(t *testing.T) {
 	}
 }
 
+func TestBashLongOptions(t *testing.T) {
+	c, root := testContainer(t)
+	writeFile(t, root+"/bin/bash", "#!/bin/sh\n", 0o755) // an image's bash: the sandbox's shell runs it
+	writeFile(t, root+"/tmp/step.sh", "arr=(a b)\necho \"${#arr[@]} ${arr[1]}\"\nfalse | true\necho after\n", 0o644)
+	got := run(t, c, "bash --noprofile --norc -e -o pipefail /tmp/step.sh; echo \"status $?\"; bash --bogus -c true; echo \"status $?\"; sh --noprofile -c true; echo \"status $?\"")
+	want := result{stdout: "2 b\nstatus 1\nstatus 2\nstatus 0\n", stderr: "bash: --bogus: invalid option\n"} // busybox ash ignores long options
+	if got != want {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
 func TestNativeProgram(t *testing.T) {
 	c, root := testContainer(t)
 	writeFile(t, root+"/usr/local/bin/node", "\x7fELF\x02\x01\x01", 0o755)

@@ -27,6 +27,17 @@ func (c *Container) runShell(p *Process, name string, args []string, pe *procEnv
 		if len(a) < 2 || (a[0] != '-' && a[0] != '+') {
 			break
 		}
+		if strings.HasPrefix(a, "--") {
+			// Long options: busybox ash ignores them; bash's that only
+			// concern start-up files and line editing, which the sandbox's
+			// shell never reads or does, are ignored too (act runs
+			// "bash --noprofile --norc -e -o pipefail FILE").
+			if name != "bash" || a == "--noprofile" || a == "--norc" || a == "--noediting" || a == "--login" {
+				continue
+			}
+			fmt.Fprintf(pe.stderr, "%s: %s: invalid option\n", name, a)
+			return 2
+		}
 		if a == "-o" || a == "+o" {
 			if i+1 < len(args) {
 				flags = append(flags, a, args[i+1])
