@@ -81,7 +81,8 @@ type Runner func(ctx context.Context, p *Project, config string) (Result, error)
 // RunCase runs c with run on backend and checks its expectations; it
 // returns the run's wall time. The project's files see @HOSTDIR@ (a host
 // directory the case may bind-mount, world-writable), @TOKEN@ (random per
-// run), @RUNNER_IMAGE@ and @SERVICE_IMAGE@.
+// run), @RUNNER_IMAGE@, @SERVICE_IMAGE@ and @BASH_IMAGE@ (an image with a
+// /bin/bash file).
 func RunCase(t *testing.T, c Case, backend string, run Runner) time.Duration {
 	t.Helper()
 	hostDir := t.TempDir()
@@ -95,7 +96,7 @@ func RunCase(t *testing.T, c Case, backend string, run Runner) time.Duration {
 		t.Fatal(err)
 	}
 	p := NewProject(t, c.Files, map[string]string{"HOSTDIR": hostDir, "TOKEN": token,
-		"RUNNER_IMAGE": RunnerImage, "SERVICE_IMAGE": ServiceImage})
+		"RUNNER_IMAGE": RunnerImage, "SERVICE_IMAGE": ServiceImage, "BASH_IMAGE": HelperImage})
 	exp, err := ReadExpect(filepath.Join(p.Dir, c.Config))
 	if err != nil {
 		t.Fatal(err)
