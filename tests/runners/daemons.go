@@ -21,6 +21,7 @@ import (
 // on a fresh data directory, so that a test can kill either one (SIGKILL,
 // as a crash) and start it again.
 type Daemons struct {
+	// Host is the DOCKER_HOST of the frontend.
 	Host    string
 	dir     string
 	token   string

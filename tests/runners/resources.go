@@ -50,6 +50,7 @@ func (r Resources) Empty() bool {
 	return len(r.Containers)+len(r.Networks)+len(r.Volumes) == 0
 }
 
+// String formats r for a test log.
 func (r Resources) String() string {
 	return fmt.Sprintf("containers %q, networks %q, volumes %q", r.Containers, r.Networks, r.Volumes)
 }

@@ -14,7 +14,9 @@ import (
 
 // Result is one runner run.
 type Result struct {
-	Exit    int
+	// Exit is the runner's exit status.
+	Exit int
+	// Seconds is the runner's wall time.
 	Seconds float64
 	// Output is the job output: what the jobs' processes printed, one
 	// element per line, without the runner's prefixes.
@@ -26,6 +28,7 @@ type Result struct {
 // Project is a temporary repository that a runner checks out: the runner's
 // configuration file, the files under extra, and a git commit of it all.
 type Project struct {
+	// Dir is the repository's directory, where the runner starts.
 	Dir string
 }
 

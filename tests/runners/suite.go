@@ -19,9 +19,13 @@ import (
 // Case is one workflow or pipeline: the files of its project and the path
 // of its configuration file in it.
 type Case struct {
-	Name   string
+	// Name is the file's name without .yml; it names the subtest.
+	Name string
+	// Config is the path of the workflow or .gitlab-ci.yml in the project.
 	Config string
-	Files  map[string][]byte
+	// Files are the project's files, path → content, before @NAME@
+	// replacement.
+	Files map[string][]byte
 }
 
 // Workflows returns the act cases of tests/workflows: each *.yml is one
@@ -131,6 +135,7 @@ type SuiteTime struct {
 	Runs      int
 }
 
+// String formats st for a test log.
 func (st SuiteTime) String() string {
 	return fmt.Sprintf("%d runs in %.1fs (runs' own times sum to %.1fs)", st.Runs, st.Wall.Seconds(), st.Sum.Seconds())
 }
