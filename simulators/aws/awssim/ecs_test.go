@@ -3,6 +3,7 @@ package awssim
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,8 +63,6 @@ func registerShell(t *testing.T, c *ecs.Client, family string, command []string,
 	return aws.ToString(out.TaskDefinition.TaskDefinitionArn)
 }
 
-var fargateNet = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-0abc"}}}
-
 // TestRunTaskRealExecution is acceptance line 4: the container's command
 // really runs, its exit code and output come back through ECS and Logs.
 func TestRunTaskRealExecution(t *testing.T) {
@@ -78,7 +77,7 @@ func TestRunTaskRealExecution(t *testing.T) {
 	}
 	td := registerShell(t, c, "calc", []string{"echo $((6*7)); echo $GREETING from $PWD >&2; exit 3"}, "/ecs/calc")
 	run, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String("ci"), TaskDefinition: aws.String("calc"),
-		LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: fargateNet,
+		LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: defaultNet(t, cfg),
 		Tags: []ecstypes.Tag{{Key: aws.String("job"), Value: aws.String("42")}}})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +103,7 @@ func TestRunTaskRealExecution(t *testing.T) {
 		t.Fatalf("attachments = %+v", task.Attachments)
 	}
 	ip := aws.ToString(task.Containers[0].NetworkInterfaces[0].PrivateIpv4Address)
-	if len(ip) < 8 || ip[:5] != "10.0." {
+	if !strings.HasPrefix(ip, "172.31.") { // the default VPC's 172.31.0.0/16
 		t.Errorf("private IP = %q", ip)
 	}
 	if len(task.Tags) != 1 || aws.ToString(task.Tags[0].Value) != "42" {
@@ -136,7 +135,7 @@ func TestTaskWithoutCommandRunsUntilStopped(t *testing.T) {
 	registerShell(t, c, "sleeper", []string{"sleep 60"}, "")
 	var arns []string
 	for _, fam := range []string{"idle", "sleeper"} {
-		run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String(fam), NetworkConfiguration: fargateNet,
+		run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String(fam), NetworkConfiguration: defaultNet(t, cfg),
 			LaunchType: ecstypes.LaunchTypeFargate, StartedBy: aws.String("test")})
 		if err != nil {
 			t.Fatal(err)
@@ -187,7 +186,7 @@ func TestRunTaskFailures(t *testing.T) {
 	registerShell(t, c, "nolog", []string{"true"}, "/missing/group")
 	_, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("nolog")})
 	wantCode(t, err, "InvalidParameterException") // awsvpc needs a network configuration
-	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("nolog"), NetworkConfiguration: fargateNet})
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("nolog"), NetworkConfiguration: defaultNet(t, cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +277,7 @@ func TestTasksSurviveRestart(t *testing.T) {
 	ctx := t.Context()
 	c.CreateCluster(ctx, &ecs.CreateClusterInput{})
 	registerShell(t, c, "quick", []string{"exit 0"}, "")
-	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("quick"), NetworkConfiguration: fargateNet})
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("quick"), NetworkConfiguration: defaultNet(t, cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.ecs, err = ecs.New(opts.Account, store, s.logs, scratch); err != nil {
+	if s.ecs, err = ecs.New(ctx, opts.Account, store, s.logs, s.ec2, scratch); err != nil {
 		return nil, err
 	}
 	s.addJSON(s.ecs.JSON())

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/sockerless/sockerless/simulators/aws/awssim"
@@ -40,11 +42,20 @@ func newBench(ctx context.Context, endpoint string, clients int) (*bench, error)
 	}); err != nil {
 		return nil, err
 	}
-	run, err := b.ecs.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("bench"), LaunchType: ecstypes.LaunchTypeFargate,
-		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}})
+	subnets, err := ec2.NewFromConfig(cfg).DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{
+		Filters: []ec2types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
 	if err != nil {
-		// moto answers 500 to awsvpc tasks whose subnet its EC2 does not
-		// hold; it runs a bridge-mode task on FARGATE.
+		return nil, fmt.Errorf("default subnets: %w", err)
+	}
+	if len(subnets.Subnets) == 0 {
+		return nil, fmt.Errorf("default subnets: none in the default VPC")
+	}
+	run, err := b.ecs.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("bench"), LaunchType: ecstypes.LaunchTypeFargate,
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+			Subnets: []string{aws.ToString(subnets.Subnets[0].SubnetId)}}}})
+	if err != nil {
+		// moto may answer 500 to an awsvpc task; it runs a bridge-mode
+		// task on FARGATE.
 		if _, err := b.ecs.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("bench-bridge"),
 			Cpu: aws.String("256"), Memory: aws.String("512"),
 			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("main"), Image: aws.String("alpine"),

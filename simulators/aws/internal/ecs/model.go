@@ -58,6 +58,7 @@ type Service struct {
 	account string
 	store   *state.Store
 	logs    *logs.Service
+	net     Network // awsvpc tasks' interfaces
 	now     func() time.Time
 	scratch string // parent of the tasks' working directories
 
@@ -65,7 +66,6 @@ type Service struct {
 	clusters map[string]*cluster   // ARN -> cluster
 	families map[string][]*taskDef // region/family -> revisions (index rev-1)
 	tasks    map[string]*task      // ARN -> task
-	nextIP   uint32
 	wg       sync.WaitGroup
 	closing  bool
 }

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"syscall"
@@ -28,23 +29,29 @@ type taskRecord struct {
 	// PGIDs are the process groups of the task's running containers, so
 	// that a simulator restarted after a crash can end the orphans.
 	PGIDs []int `json:"pgids,omitempty"`
+	// ENI is the task's network interface until it is deleted, so that
+	// a restarted simulator gives back the interfaces of the tasks it
+	// stops.
+	ENI string `json:"eni,omitempty"`
 }
 
 // New returns the ECS service for account. Task output goes to logsSvc;
-// scratch is the parent of the tasks' working directories.
-func New(account string, store *state.Store, logsSvc *logs.Service, scratch string) (*Service, error) {
-	s := &Service{account: account, store: store, logs: logsSvc, now: time.Now, scratch: scratch,
+// awsvpc tasks get their interfaces from net; scratch is the parent of
+// the tasks' working directories. Tasks a previous run left unfinished are
+// stopped, and their interfaces deleted.
+func New(ctx context.Context, account string, store *state.Store, logsSvc *logs.Service, net Network, scratch string) (*Service, error) {
+	s := &Service{account: account, store: store, logs: logsSvc, net: net, now: time.Now, scratch: scratch,
 		clusters: map[string]*cluster{}, families: map[string][]*taskDef{}, tasks: map[string]*task{}}
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return nil, err
 	}
-	return s, s.load()
+	return s, s.load(ctx)
 }
 
 // saveTask persists t; s.mu is held. A failed write is logged by nobody:
 // the in-memory task stays authoritative until the next change rewrites it.
 func (s *Service) saveTask(t *task) {
-	r := taskRecord{Region: t.Region, Task: t}
+	r := taskRecord{Region: t.Region, Task: t, ENI: t.iface.ID}
 	for _, c := range t.Containers {
 		if c.proc != nil && t.LastStatus != "STOPPED" {
 			r.PGIDs = append(r.PGIDs, c.proc.PID())
@@ -53,7 +60,7 @@ func (s *Service) saveTask(t *task) {
 	_ = s.store.Put(kindTasks, t.TaskArn, r)
 }
 
-func (s *Service) load() error {
+func (s *Service) load(ctx context.Context) error {
 	err := s.store.Load(kindClusters, func(_ string, b []byte) error {
 		r := clusterRecord{cluster: &cluster{}}
 		if err := json.Unmarshal(b, &r); err != nil {
@@ -94,9 +101,11 @@ func (s *Service) load() error {
 		}
 		t := r.Task
 		t.Region, t.done, t.stopReq = r.Region, make(chan struct{}), make(chan struct{})
+		t.iface.ID = r.ENI
 		close(t.done)
 		close(t.stopReq)
-		if t.LastStatus != "STOPPED" {
+		stale := t.LastStatus != "STOPPED"
+		if stale {
 			// The simulator died under the task: its processes are
 			// orphans nobody watches. End them and record why.
 			for _, pgid := range r.PGIDs {
@@ -112,6 +121,11 @@ func (s *Service) load() error {
 			for i := range t.Attachments {
 				t.Attachments[i].Status = "DELETED"
 			}
+		}
+		if t.iface.ID != "" {
+			s.deleteENI(ctx, t)
+		}
+		if stale || r.ENI != "" {
 			s.saveTask(t)
 		}
 		s.tasks[t.TaskArn] = t

@@ -1,7 +1,7 @@
 package ecs
 
 import (
-	"fmt"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +16,9 @@ const defaultStopTimeout = 30 * time.Second
 // runLifecycle drives t from PROVISIONING to STOPPED: it attaches the ENI,
 // checks the log configuration, starts every container's process, waits
 // for an essential container to exit or for StopTask, stops the rest and
-// releases the network. Each step happens when its work is done; there are
+// releases the network. ctx outlives the RunTask request. Each step happens when its work is done; there are
 // no artificial delays.
-func (s *Service) runLifecycle(t *task) {
+func (s *Service) runLifecycle(ctx context.Context, t *task) {
 	defer s.wg.Done()
 	defer close(t.done)
 
@@ -31,12 +31,12 @@ func (s *Service) runLifecycle(t *task) {
 
 	shippers, err := s.prepareLogs(t)
 	if err != nil {
-		s.finish(t, "TaskFailedToStart", err.Error(), shippers)
+		s.finish(ctx, t, "TaskFailedToStart", err.Error(), shippers)
 		return
 	}
 	dir, err := s.taskDir(t)
 	if err != nil {
-		s.finish(t, "TaskFailedToStart", "ResourceInitializationError: "+err.Error(), shippers)
+		s.finish(ctx, t, "TaskFailedToStart", "ResourceInitializationError: "+err.Error(), shippers)
 		return
 	}
 	s.mu.Lock()
@@ -56,7 +56,7 @@ func (s *Service) runLifecycle(t *task) {
 			c.LastStatus, c.Reason = "STOPPED", "CannotStartContainerError: "+err.Error()
 			s.mu.Unlock()
 			s.stopAll(t, time.Second)
-			s.finish(t, "TaskFailedToStart", "CannotStartContainerError: Error response from daemon: failed to create shim task: "+err.Error(), shippers)
+			s.finish(ctx, t, "TaskFailedToStart", "CannotStartContainerError: Error response from daemon: failed to create shim task: "+err.Error(), shippers)
 			return
 		}
 		if c.proc != nil {
@@ -73,7 +73,7 @@ func (s *Service) runLifecycle(t *task) {
 	s.mu.Unlock()
 
 	s.await(t, exits)
-	s.finish(t, "", "", shippers)
+	s.finish(ctx, t, "", "", shippers)
 }
 
 // await waits until every container has stopped: an essential container's
@@ -134,7 +134,7 @@ func (s *Service) stopAll(t *task, grace time.Duration) {
 
 // finish walks t through DEPROVISIONING to STOPPED. stopCode and reason,
 // when set, explain a task that failed before it ran.
-func (s *Service) finish(t *task, stopCode, reason string, shippers []*shipper) {
+func (s *Service) finish(ctx context.Context, t *task, stopCode, reason string, shippers []*shipper) {
 	for _, sh := range shippers {
 		if sh != nil {
 			sh.close()
@@ -152,35 +152,14 @@ func (s *Service) finish(t *task, stopCode, reason string, shippers []*shipper) 
 	}
 	t.set("DEPROVISIONING")
 	t.ExecutionStoppedAt = stamp(now)
+	s.saveTask(t)
+	s.deleteENI(ctx, t)
 	for i := range t.Attachments {
 		t.Attachments[i].Status = "DELETED"
 	}
 	t.set("STOPPED")
 	t.StoppedAt = stamp(s.now())
 	s.saveTask(t)
-}
-
-// attachENI gives an awsvpc task its elastic network interface and a
-// private IP from 10.0.0.0/16; s.mu is held.
-func (s *Service) attachENI(t *task) {
-	if len(t.Attachments) == 0 {
-		return
-	}
-	s.nextIP++
-	n := s.nextIP
-	ip := fmt.Sprintf("10.0.%d.%d", (n/254)%256, n%254+1)
-	eni := "eni-" + randomHex(9)[:17]
-	mac := "02:" + strings.Join([]string{randomHex(1), randomHex(1), randomHex(1), randomHex(1), randomHex(1)}, ":")
-	a := &t.Attachments[0]
-	a.Status = "ATTACHED"
-	a.Details = append(a.Details,
-		KeyValue{Name: "networkInterfaceId", Value: eni},
-		KeyValue{Name: "macAddress", Value: mac},
-		KeyValue{Name: "privateDnsName", Value: "ip-" + strings.ReplaceAll(ip, ".", "-") + ".ec2.internal"},
-		KeyValue{Name: "privateIPv4Address", Value: ip})
-	for _, c := range t.Containers {
-		c.NetworkInterfaces = []networkInterface{{AttachmentID: a.ID, PrivateIpv4Address: ip}}
-	}
 }
 
 func (t *task) privateIP() string {

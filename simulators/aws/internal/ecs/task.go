@@ -3,6 +3,7 @@ package ecs
 import (
 	"time"
 
+	"github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 	"github.com/sockerless/sockerless/simulators/core/process"
 )
 
@@ -42,6 +43,9 @@ type task struct {
 	Tags                 []Tag          `json:"tags,omitempty"`
 	EphemeralStorage     map[string]int `json:"ephemeralStorage,omitempty"`
 
+	// iface is the awsvpc task's network interface, made at RunTask
+	// and deleted when the task stops (its ID is then empty).
+	iface   ec2.Interface
 	stopReq chan struct{} // closed by StopTask
 	done    chan struct{} // closed when the task reaches STOPPED
 }

@@ -75,15 +75,22 @@ func (s *Service) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, 
 	if err := checkRun(in, td); err != nil {
 		return nil, err
 	}
+	ifaces, err := s.createENIs(ctx, region, td, in, int(count))
+	if err != nil {
+		return nil, err
+	}
 	out := &tasksOutput{Tasks: []*task{}, Failures: []Failure{}}
-	for range count {
-		t, err := s.newTask(region, c, td, in)
+	for i := range count {
+		t, err := s.newTask(region, c, td, in, ifaces[i])
 		if err != nil {
+			for _, iface := range ifaces[i:] {
+				s.deleteENI(ctx, &task{Region: region, iface: iface.Interface})
+			}
 			return nil, err
 		}
 		snapshot := t.snapshot()
 		s.wg.Add(1)
-		go s.runLifecycle(t)
+		go s.runLifecycle(context.WithoutCancel(ctx), t)
 		out.Tasks = append(out.Tasks, snapshot)
 	}
 	return out, nil
@@ -120,8 +127,9 @@ func checkRun(in *runTaskInput, td *taskDef) error {
 	return nil
 }
 
-// newTask creates a task in PROVISIONING; s.mu is held.
-func (s *Service) newTask(region string, c *cluster, td *taskDef, in *runTaskInput) (*task, error) {
+// newTask creates a task in PROVISIONING with the interface iface made
+// for it (none when its network mode is not awsvpc); s.mu is held.
+func (s *Service) newTask(region string, c *cluster, td *taskDef, in *runTaskInput, iface taskENI) (*task, error) {
 	id := randomHex(16)
 	clusterName := c.Name
 	now := s.now()
@@ -131,7 +139,10 @@ func (s *Service) newTask(region string, c *cluster, td *taskDef, in *runTaskInp
 		LaunchType: in.LaunchType, Cpu: td.parsed.Cpu, Memory: td.parsed.Memory,
 		Group: in.Group, StartedBy: in.StartedBy, AvailabilityZone: region + "a",
 		CreatedAt: stamp(now), EnableExecuteCommand: in.EnableExecuteCommand, Overrides: in.Overrides,
-		Tags: in.Tags, stopReq: make(chan struct{}), done: make(chan struct{}),
+		Tags: in.Tags, iface: iface.Interface, stopReq: make(chan struct{}), done: make(chan struct{}),
+	}
+	if iface.AvailabilityZone != "" {
+		t.AvailabilityZone = iface.AvailabilityZone
 	}
 	if t.Overrides.ContainerOverrides == nil {
 		t.Overrides.ContainerOverrides = []containerOverride{}
@@ -155,7 +166,7 @@ func (s *Service) newTask(region string, c *cluster, td *taskDef, in *runTaskInp
 	t.set("PROVISIONING")
 	t.Attachments = []attachment{}
 	if td.parsed.NetworkMode == "awsvpc" {
-		t.Attachments = append(t.Attachments, attachment{ID: reqid.New(), Type: "ElasticNetworkInterface",
+		t.Attachments = append(t.Attachments, attachment{ID: iface.attachmentID, Type: "ElasticNetworkInterface",
 			Status: "PRECREATED", Details: []KeyValue{{Name: "subnetId", Value: in.NetworkConfiguration.AwsvpcConfiguration.Subnets[0]}}})
 	}
 	for i, def := range td.parsed.ContainerDefinitions {

@@ -9,8 +9,9 @@ defs='[{"name":"main","image":"public.ecr.aws/docker/library/alpine:3","entryPoi
  "logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"'$g'","awslogs-region":"us-east-1","awslogs-stream-prefix":"ecs"}}}]'
 expect "$(aws ecs register-task-definition --family "calc-$RUN" --network-mode awsvpc --requires-compatibilities FARGATE \
 	--cpu 256 --memory 512 --container-definitions "$defs" --query taskDefinition.revision --output text)" 1 "register-task-definition"
+subnet=$(aws ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'Subnets[0].SubnetId' --output text)
 arn=$(aws ecs run-task --cluster "$c" --task-definition "calc-$RUN" --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-0abc]}' --query 'tasks[0].taskArn' --output text)
+	--network-configuration "awsvpcConfiguration={subnets=[$subnet]}" --query 'tasks[0].taskArn' --output text)
 for _ in $(seq 30); do
 	status=$(aws ecs describe-tasks --cluster "$c" --tasks "$arn" --query 'tasks[0].lastStatus' --output text)
 	[ "$status" = STOPPED ] && break
