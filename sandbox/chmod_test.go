@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 )
 
@@ -96,5 +98,24 @@ func TestSplitFlags(t *testing.T) {
 		if flags != tc.flags || !slices.Equal(operands, tc.operands) {
 			t.Errorf("splitFlags(%q) = %q, %q; want %q, %q", tc.args, flags, operands, tc.flags, tc.operands)
 		}
+	}
+}
+
+// TestSpecialFileTypes checks that the applets see the type of a socket
+// and a fifo (WASI reports them as regular files; the runtime's stat
+// gives the real type), as a bind-mounted docker.sock is.
+func TestSpecialFileTypes(t *testing.T) {
+	c, root := testContainer(t)
+	l, err := net.Listen("unix", filepath.Join(root, "tmp", "d.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := syscall.Mkfifo(filepath.Join(root, "tmp", "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := run(t, c, "ls -l /tmp/d.sock /tmp/fifo | cut -c1; ls -F /tmp/d.sock /tmp/fifo; stat -c %F /tmp/d.sock")
+	if want := "s\np\n/tmp/d.sock=\n/tmp/fifo|\nsocket\n"; got.stdout != want {
+		t.Errorf("got %+v, want stdout %q", got, want)
 	}
 }

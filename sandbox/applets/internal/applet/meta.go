@@ -96,7 +96,23 @@ func (e *Env) withMeta(fi fs.FileInfo, kind, name string) fs.FileInfo {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return fi
 	}
-	return metaInfo{FileInfo: fi, mode: fi.Mode().Type() | FileMode(uint32(mode)&0o7777), uid: uid, gid: gid}
+	return metaInfo{FileInfo: fi, mode: metaType(fi.Mode().Type(), uint32(mode)) | FileMode(uint32(mode)&0o7777), uid: uid, gid: gid}
+}
+
+// metaType is the file type of st_mode when it is one WASI reports as a
+// regular file (sockets, fifos, devices), else typ.
+func metaType(typ fs.FileMode, stMode uint32) fs.FileMode {
+	switch stMode & 0o170000 {
+	case 0o140000:
+		return fs.ModeSocket
+	case 0o010000:
+		return fs.ModeNamedPipe
+	case 0o020000:
+		return fs.ModeDevice | fs.ModeCharDevice
+	case 0o060000:
+		return fs.ModeDevice
+	}
+	return typ
 }
 
 // Chmod changes the permissions of name. Inside WASI it asks the runtime
