@@ -10,16 +10,22 @@ import (
 )
 
 // pipeSize is the capacity asked of the kernel pipe spliceUnix moves data
-// through (the unprivileged maximum by default, fs.pipe-max-size); the
-// default 64 KiB would cost two splices per 64 KiB.
-const pipeSize = 1 << 20
+// through: about what one read of a unix socket returns (its send buffer
+// is 208 KiB by default). The default 64 KiB would cost more splices.
+const pipeSize = 256 << 10
+
+// minPipeSize is the smallest pipe worth splicing through. An unprivileged
+// user over fs.pipe-user-pages-soft gets two-page pipes and cannot grow
+// them; a 256 KiB copy is faster than 8 KiB splices.
+const minPipeSize = 64 << 10
 
 // spliceUnix copies src to dst with splice(2) through a pipe when both are
 // unix sockets, so the bytes never come up to user space. net does this
 // by itself only when one end is a TCP connection. handled is false, and
 // nothing was copied, when the ends are not both unix sockets or no pipe
-// could be made; the caller then copies. A read returns what has arrived,
-// as read(2) does, so an interactive stream is not held back.
+// of minPipeSize could be made; the caller then copies. A splice returns
+// what has arrived, as read(2) does, so an interactive stream is not held
+// back.
 func spliceUnix(dst io.Writer, src io.Reader) (n int64, handled bool, err error) {
 	d, ok := dst.(*net.UnixConn)
 	s, ok2 := src.(*net.UnixConn)
@@ -40,13 +46,12 @@ func spliceUnix(dst io.Writer, src io.Reader) (n int64, handled bool, err error)
 	}
 	defer unix.Close(p[0])
 	defer unix.Close(p[1])
-	size := pipeSize
-	if got, err := unix.FcntlInt(uintptr(p[1]), unix.F_SETPIPE_SZ, pipeSize); err == nil {
-		size = got
-	} else if got, err := unix.FcntlInt(uintptr(p[1]), unix.F_GETPIPE_SZ, 0); err == nil {
-		size = got
-	} else {
-		size = 64 << 10
+	size, err := unix.FcntlInt(uintptr(p[1]), unix.F_SETPIPE_SZ, pipeSize)
+	if err != nil {
+		size, err = unix.FcntlInt(uintptr(p[1]), unix.F_GETPIPE_SZ, 0)
+	}
+	if err != nil || size < minPipeSize {
+		return 0, false, nil
 	}
 	for {
 		// The pipe is empty here, so EAGAIN means src has nothing yet.
