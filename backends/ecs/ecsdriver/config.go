@@ -13,7 +13,9 @@ type Config struct {
 	Endpoint string
 	Region   string
 	// Cluster is the ECS cluster tasks run in; it is created when missing.
-	Cluster        string
+	Cluster string
+	// Subnets are the tasks' subnets; empty means the region's default
+	// subnets, looked up when the driver starts.
 	Subnets        []string
 	SecurityGroups []string
 	// ExecutionRole is the task execution role ARN (default: the
@@ -65,7 +67,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	set(&c.LogGroup, EnvLogGroup, "/sockerless/ecs")
 	set(&c.AgentPath, EnvAgentPath, "sockerless-agent")
 	if c.Subnets == nil {
-		c.Subnets = list(getenv(EnvSubnets), "subnet-sockerless")
+		c.Subnets = list(getenv(EnvSubnets), "")
 	}
 	if c.SecurityGroups == nil {
 		c.SecurityGroups = list(getenv(EnvSecurityGroups), "")

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/rs/zerolog"
@@ -63,7 +64,9 @@ type extra struct {
 }
 
 // New connects to ECS and CloudWatch Logs, creates the cluster and the log
-// group when they are missing, and returns the driver.
+// group when they are missing, and returns the driver. Without configured
+// subnets, tasks run in the region's default subnets (EC2 DescribeSubnets,
+// default-for-az).
 func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Driver, error) {
 	awsCfg, err := awsConfig(ctx, cfg)
 	if err != nil {
@@ -82,6 +85,11 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Driver, error) {
 			return nil, fmt.Errorf("ecs backend: find the account: %w", awsErr(err))
 		}
 		d.cfg.ExecutionRole = "arn:aws:iam::" + aws.ToString(id.Account) + ":role/ecsTaskExecutionRole"
+	}
+	if len(d.cfg.Subnets) == 0 {
+		if d.cfg.Subnets, err = defaultSubnets(ctx, ec2.NewFromConfig(awsCfg)); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.ensureCluster(ctx); err != nil {
 		return nil, err
