@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCopyBufferedKeepsBufferedBytes(t *testing.T) {
@@ -58,6 +59,22 @@ func TestPipeHalfClose(t *testing.T) {
 		pipe(client, bufio.NewReader(client), backend, bbuf)
 	}()
 
+	// Keystrokes go through at once, not when a buffer fills; the bytes
+	// that came with the head go first.
+	for _, c := range []struct {
+		from, to net.Conn
+		want     string
+	}{{clientPeer, backendPeer, "k"}, {backendPeer, clientPeer, "early|k"}} {
+		if _, err := c.from.Write([]byte("k")); err != nil {
+			t.Fatal(err)
+		}
+		c.to.SetReadDeadline(time.Now().Add(5 * time.Second))
+		b := make([]byte, len(c.want))
+		if _, err := io.ReadFull(c.to, b); err != nil || string(b) != c.want {
+			t.Fatalf("read %q, %v; want %q", b, err, c.want)
+		}
+		c.to.SetReadDeadline(time.Time{})
+	}
 	// stdin: the client sends and half-closes; the backend reads EOF.
 	if _, err := clientPeer.Write([]byte("stdin")); err != nil {
 		t.Fatal(err)
@@ -71,7 +88,7 @@ func TestPipeHalfClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	backendPeer.(*net.UnixConn).CloseWrite()
-	if got, err := io.ReadAll(clientPeer); err != nil || string(got) != "early|late" {
+	if got, err := io.ReadAll(clientPeer); err != nil || string(got) != "late" {
 		t.Fatalf("client read %q, %v", got, err)
 	}
 	<-done
