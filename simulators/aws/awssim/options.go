@@ -22,6 +22,13 @@ type Options struct {
 	// RegistryHost is the host:port clients use for the ECR registry
 	// (the simulator's own listen address); it names repository URIs.
 	RegistryHost string
+	// Runtime runs ECS containers: "process" (default), each container's
+	// entrypoint and command as a host process, or "docker", each
+	// container as a Docker container from its image on DockerHost.
+	Runtime string
+	// DockerHost is the dockerd of the docker runtime (default
+	// unix:///var/run/docker.sock).
+	DockerHost string
 }
 
 func (o *Options) defaults() {
@@ -31,6 +38,12 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		l := zerolog.Nop()
 		o.Logger = &l
+	}
+	if o.Runtime == "" {
+		o.Runtime = "process"
+	}
+	if o.DockerHost == "" {
+		o.DockerHost = "unix:///var/run/docker.sock"
 	}
 	if o.RegistryHost == "" {
 		o.RegistryHost = "127.0.0.1:4566"

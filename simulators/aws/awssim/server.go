@@ -2,12 +2,14 @@ package awssim
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecr"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ecs"
@@ -37,7 +39,8 @@ type Server struct {
 	ec2    *ec2.Service
 	sd     *servicediscovery.Service
 	efs    *efs.Service
-	tmp    string // scratch root when there is no DataDir
+	docker *dockerrt.Runtime // nil unless Options.Runtime is "docker"
+	tmp    string            // scratch root when there is no DataDir
 	// registry serves ECR's /v2/ data plane; nil until ECR is set up.
 	registry http.Handler
 }
@@ -71,7 +74,17 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.ecs, err = ecs.New(ctx, opts.Account, store, s.logs, s.ec2, scratch); err != nil {
+	switch opts.Runtime {
+	case "process":
+	case "docker":
+		if s.docker, err = dockerrt.New(ctx, opts.DockerHost, opts.RegistryHost); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("runtime %q: want process or docker", opts.Runtime)
+	}
+	if s.ecs, err = ecs.New(ctx, ecs.Config{Account: opts.Account, Store: store, Logs: s.logs, Net: s.ec2,
+		Scratch: scratch, Docker: s.docker}); err != nil {
 		return nil, err
 	}
 	s.addJSON(s.ecs.JSON())
@@ -147,6 +160,9 @@ func (s *Server) Close() error {
 	defer cancel()
 	err := s.ecs.Close(ctx, 2*time.Second)
 	s.lambda.Close()
+	if s.docker != nil {
+		s.docker.Close()
+	}
 	if s.tmp != "" {
 		os.RemoveAll(s.tmp)
 	}

@@ -23,6 +23,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	account := fs.String("account", "123456789012", "AWS account ID of every resource")
 	accessKey := fs.String("access-key", getenv("AWS_ACCESS_KEY_ID"), "access key accepted with --strict-auth (default $AWS_ACCESS_KEY_ID)")
 	secretKey := fs.String("secret-key", getenv("AWS_SECRET_ACCESS_KEY"), "secret key of --access-key (default $AWS_SECRET_ACCESS_KEY)")
+	runtime := fs.String("runtime", "process", "how ECS containers run: process (host processes) or docker (containers from their images)")
+	dockerHost := fs.String("docker-host", getenv("DOCKER_HOST"), "dockerd of --runtime docker (default $DOCKER_HOST, else unix:///var/run/docker.sock)")
 	level := fs.String("log-level", "info", "log level (debug, info, warn, error)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -32,6 +34,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	log := serve.NewLogger(stderr, "aws", lvl)
+	if *runtime != "process" && *runtime != "docker" {
+		err := fmt.Errorf("--runtime: want process or docker, got %q", *runtime)
+		log.Error().Err(err).Msg("bad configuration")
+		return err
+	}
 	if *strict && (*accessKey == "" || *secretKey == "") {
 		err := errors.New("--strict-auth needs --access-key and --secret-key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 		log.Error().Err(err).Msg("bad configuration")
@@ -44,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Credentials:  map[string]string{*accessKey: *secretKey},
 		Logger:       &log,
 		RegistryHost: *listen,
+		Runtime:      *runtime,
+		DockerHost:   *dockerHost,
 	})
 	if err != nil {
 		log.Error().Err(err).Msg("start failed")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/state"
 )
@@ -58,7 +59,8 @@ type Service struct {
 	account string
 	store   *state.Store
 	logs    *logs.Service
-	net     Network // awsvpc tasks' interfaces
+	net     Network           // awsvpc tasks' interfaces
+	docker  *dockerrt.Runtime // nil: containers run as host processes
 	now     func() time.Time
 	scratch string // parent of the tasks' working directories
 

@@ -7,7 +7,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
+	"github.com/sockerless/sockerless/simulators/core/process"
 	"github.com/sockerless/sockerless/simulators/core/state"
 )
 
@@ -33,16 +35,31 @@ type taskRecord struct {
 	// a restarted simulator gives back the interfaces of the tasks it
 	// stops.
 	ENI string `json:"eni,omitempty"`
+	// Docker are the IDs of the task's running Docker containers.
+	Docker []string `json:"docker,omitempty"`
 }
 
-// New returns the ECS service for account. Task output goes to logsSvc;
-// awsvpc tasks get their interfaces from net; scratch is the parent of
-// the tasks' working directories. Tasks a previous run left unfinished are
-// stopped, and their interfaces deleted.
-func New(ctx context.Context, account string, store *state.Store, logsSvc *logs.Service, net Network, scratch string) (*Service, error) {
-	s := &Service{account: account, store: store, logs: logsSvc, net: net, now: time.Now, scratch: scratch,
-		clusters: map[string]*cluster{}, families: map[string][]*taskDef{}, tasks: map[string]*task{}}
-	if err := os.MkdirAll(scratch, 0o755); err != nil {
+// Config is what the ECS service is made of.
+type Config struct {
+	Account string
+	Store   *state.Store
+	// Logs receives the tasks' output (awslogs).
+	Logs *logs.Service
+	// Net gives awsvpc tasks their interfaces.
+	Net Network
+	// Scratch is the parent of the tasks' working directories.
+	Scratch string
+	// Docker, when set, runs the containers as Docker containers from
+	// their images instead of host processes.
+	Docker *dockerrt.Runtime
+}
+
+// New returns the ECS service. Tasks a previous run left unfinished are
+// stopped: their processes or containers ended, their interfaces deleted.
+func New(ctx context.Context, cfg Config) (*Service, error) {
+	s := &Service{account: cfg.Account, store: cfg.Store, logs: cfg.Logs, net: cfg.Net, docker: cfg.Docker, now: time.Now,
+		scratch: cfg.Scratch, clusters: map[string]*cluster{}, families: map[string][]*taskDef{}, tasks: map[string]*task{}}
+	if err := os.MkdirAll(cfg.Scratch, 0o755); err != nil {
 		return nil, err
 	}
 	return s, s.load(ctx)
@@ -53,8 +70,14 @@ func New(ctx context.Context, account string, store *state.Store, logsSvc *logs.
 func (s *Service) saveTask(t *task) {
 	r := taskRecord{Region: t.Region, Task: t, ENI: t.iface.ID}
 	for _, c := range t.Containers {
-		if c.proc != nil && t.LastStatus != "STOPPED" {
-			r.PGIDs = append(r.PGIDs, c.proc.PID())
+		if c.proc == nil || t.LastStatus == "STOPPED" {
+			continue
+		}
+		switch p := c.proc.(type) {
+		case *process.Process:
+			r.PGIDs = append(r.PGIDs, p.PID())
+		case *dockerrt.Container:
+			r.Docker = append(r.Docker, p.ID())
 		}
 	}
 	_ = s.store.Put(kindTasks, t.TaskArn, r)
@@ -110,6 +133,11 @@ func (s *Service) load(ctx context.Context) error {
 			// orphans nobody watches. End them and record why.
 			for _, pgid := range r.PGIDs {
 				_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			}
+			for _, id := range r.Docker {
+				if s.docker != nil {
+					_ = s.docker.Remove(ctx, id)
+				}
 			}
 			now := stamp(s.now())
 			t.DesiredStatus, t.LastStatus, t.StopCode = "STOPPED", "STOPPED", "TerminationNotice"

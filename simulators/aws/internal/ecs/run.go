@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/core/process"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) runLifecycle(ctx context.Context, t *task) {
 		if stopped { // StopTask came before every container started
 			break
 		}
-		if err := s.startContainer(t, c, dir, shippers[i]); err != nil {
+		if err := s.startContainer(ctx, t, c, dir, shippers[i]); err != nil {
 			s.mu.Lock()
 			c.LastStatus, c.Reason = "STOPPED", "CannotStartContainerError: "+err.Error()
 			s.mu.Unlock()
@@ -60,7 +61,7 @@ func (s *Service) runLifecycle(ctx context.Context, t *task) {
 			return
 		}
 		if c.proc != nil {
-			go func(i int, p *process.Process) { <-p.Done(); exits <- i }(i, c.proc)
+			go func(i int, p workload) { <-p.Done(); exits <- i }(i, c.proc)
 		}
 	}
 	s.mu.Lock()
@@ -182,21 +183,10 @@ func (s *Service) taskDir(t *task) (string, error) {
 	return dir, os.MkdirAll(dir, 0o755)
 }
 
-// startContainer starts c's process: entryPoint followed by command, run
-// directly (no shell), in <task dir>/<container>/<workingDirectory>, with
-// the host's PATH, ECS's variables and the container's environment. A
-// container with neither entryPoint nor command has nothing the process
-// runtime can run; it stays RUNNING until the task stops.
-func (s *Service) startContainer(t *task, c *container, dir string, sh *shipper) error {
-	argv := append(append([]string{}, c.def.EntryPoint...), c.def.Command...)
-	wd := filepath.Join(dir, c.Name, filepath.Clean("/"+c.def.WorkingDirectory))
-	if err := os.MkdirAll(wd, 0o755); err != nil {
-		return err
-	}
+// startContainer starts c with the service's runtime: a Docker container
+// from its image ([Service.startDocker]) or a host process.
+func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir string, sh *shipper) error {
 	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + wd,
-		"HOSTNAME=ip-" + strings.ReplaceAll(t.privateIP(), ".", "-"),
 		"AWS_REGION=" + t.Region,
 		"AWS_DEFAULT_REGION=" + t.Region,
 		"AWS_EXECUTION_ENV=AWS_ECS_" + t.LaunchType,
@@ -205,12 +195,53 @@ func (s *Service) startContainer(t *task, c *container, dir string, sh *shipper)
 		env = append(env, kv.Name+"="+kv.Value)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	ports, err := bindPorts(c)
+	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
 	env = append(env, ports...)
+	if s.docker != nil {
+		return s.startDocker(ctx, t, c, env, sh)
+	}
+	return s.startProcess(t, c, dir, env, sh)
+}
+
+// startDocker runs c as a Docker container from its image, with its
+// entryPoint and command (the image's when absent), environment and
+// working directory. Pulling the image may take a while: s.mu is not
+// held meanwhile.
+func (s *Service) startDocker(ctx context.Context, t *task, c *container, env []string, sh *shipper) error {
+	spec := dockerrt.Spec{Workload: t.TaskArn, Image: c.def.Image, Entrypoint: c.def.EntryPoint, Cmd: c.def.Command,
+		Env: env, WorkingDir: c.def.WorkingDirectory}
+	if sh != nil {
+		spec.Stdout, spec.Stderr = sh.writer(), sh.writer()
+	}
+	dc, err := s.docker.Start(ctx, spec)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.LastStatus, c.RuntimeID, c.proc = "RUNNING", dc.ID(), dc
+	return nil
+}
+
+// startProcess starts c's process: entryPoint followed by command, run
+// directly (no shell), in <task dir>/<container>/<workingDirectory>, with
+// the host's PATH and env. A container with neither entryPoint nor
+// command has nothing the process runtime can run; it stays RUNNING
+// until the task stops.
+func (s *Service) startProcess(t *task, c *container, dir string, env []string, sh *shipper) error {
+	argv := append(append([]string{}, c.def.EntryPoint...), c.def.Command...)
+	wd := filepath.Join(dir, c.Name, filepath.Clean("/"+c.def.WorkingDirectory))
+	if err := os.MkdirAll(wd, 0o755); err != nil {
+		return err
+	}
+	env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + wd,
+		"HOSTNAME=ip-" + strings.ReplaceAll(t.privateIP(), ".", "-")}, env...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	c.LastStatus, c.RuntimeID = "RUNNING", t.id()+"-"+randomHex(4)
 	if len(argv) == 0 {
 		return nil

@@ -3,6 +3,7 @@ package ecs
 import (
 	"time"
 
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/ec2"
 	"github.com/sockerless/sockerless/simulators/core/process"
 )
@@ -78,8 +79,21 @@ type container struct {
 	NetworkBindings   []networkBinding   `json:"networkBindings,omitempty"`
 
 	def  containerDef
-	proc *process.Process
+	proc workload
 }
+
+// workload is a running container: a host process ([process.Process])
+// or a Docker container ([dockerrt.Container]).
+type workload interface {
+	Done() <-chan struct{}
+	ExitCode() int
+	Stop(grace time.Duration)
+}
+
+var (
+	_ workload = (*process.Process)(nil)
+	_ workload = (*dockerrt.Container)(nil)
+)
 
 // networkBinding is where a container port is reachable from outside
 // the task.

@@ -1,0 +1,197 @@
+package awssim
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/moby/moby/client"
+
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
+)
+
+// startDockerd starts a dockerd of the test's own (no bridge, no
+// iptables, its own data root) and returns its host. It needs root and
+// the docker.io package; without them the test fails: CI installs both.
+func startDockerd(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a dockerd")
+	}
+	if os.Geteuid() != 0 {
+		t.Fatal("the docker runtime test starts its own dockerd and must run as root")
+	}
+	if _, err := exec.LookPath("dockerd"); err != nil {
+		t.Fatal("dockerd is not installed (apt-get install docker.io): ", err)
+	}
+	root := t.TempDir()
+	run, err := os.MkdirTemp("", "simdd-") // short: unix socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(run, "docker.sock")
+	var log bytes.Buffer
+	cmd := exec.Command("dockerd", "--data-root", filepath.Join(root, "data"), "--exec-root", filepath.Join(run, "exec"),
+		"--pidfile", filepath.Join(run, "pid"), "-H", "unix://"+sock, "--iptables=false", "--bridge=none")
+	cmd.Stdout, cmd.Stderr = &log, &log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		os.RemoveAll(run)
+	})
+	host := "unix://" + sock
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		_, err := cli.Ping(ctx, client.PingOptions{})
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dockerd does not answer: %v\n%s", err, log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	importBusybox(t, cli, "busybox:sim")
+	return host
+}
+
+// importBusybox imports a root file system of the static busybox as ref.
+func importBusybox(t *testing.T, cli *client.Client, ref string) {
+	t.Helper()
+	bin, err := os.ReadFile("/bin/busybox")
+	if err != nil {
+		t.Fatal("busybox-static is not installed (apt-get install busybox-static): ", err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, d := range []string{"bin/", "tmp/", "root/"} {
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d, Mode: 0o755})
+	}
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "bin/busybox", Mode: 0o755, Size: int64(len(bin))})
+	tw.Write(bin)
+	for _, a := range []string{"sh", "echo", "sleep", "cat"} {
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: "bin/" + a, Linkname: "busybox", Mode: 0o777})
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := cli.ImageImport(t.Context(), client.ImageImportSource{Source: &buf, SourceName: "-"}, ref,
+		client.ImageImportOptions{Changes: []string{`CMD ["sh"]`, `ENV PATH=/bin`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Close()
+}
+
+// TestRunTaskDockerRuntime is acceptance line 4 with --runtime docker:
+// the task's container runs from its image in a real dockerd, its exit
+// code and output come back through ECS and Logs, and the container is
+// removed; StopTask stops a running one.
+func TestRunTaskDockerRuntime(t *testing.T) {
+	host := startDockerd(t)
+	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host})
+	c, lc := ecs.NewFromConfig(cfg), cwl.NewFromConfig(cfg)
+	ctx := t.Context()
+	c.CreateCluster(ctx, &ecs.CreateClusterInput{})
+	if _, err := lc.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String("/ecs/docker")}); err != nil {
+		t.Fatal(err)
+	}
+	registerImage(t, c, "calc", "busybox:sim", []string{"echo $((6*7)); exit 3"}, "/ecs/docker")
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("calc"), NetworkConfiguration: defaultNet(t, cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(run.Tasks[0].TaskArn)
+	task := waitTask(t, c, "default", arn, "STOPPED")
+	if code := aws.ToInt32(task.Containers[0].ExitCode); code != 3 || task.Containers[0].ExitCode == nil {
+		t.Errorf("exit code %v, stoppedReason %q", task.Containers[0].ExitCode, aws.ToString(task.StoppedReason))
+	}
+	ev, err := lc.GetLogEvents(ctx, &cwl.GetLogEventsInput{LogGroupName: aws.String("/ecs/docker"),
+		LogStreamName: aws.String("ecs/main/" + arn[strings.LastIndex(arn, "/")+1:]), StartFromHead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Events) == 0 || aws.ToString(ev.Events[0].Message) != "42" {
+		t.Errorf("log events %+v", ev.Events)
+	}
+
+	registerImage(t, c, "idle", "busybox:sim", []string{"sleep 600"}, "")
+	run, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("idle"), NetworkConfiguration: defaultNet(t, cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn = aws.ToString(run.Tasks[0].TaskArn)
+	waitTask(t, c, "default", arn, "RUNNING")
+	if _, err := c.StopTask(ctx, &ecs.StopTaskInput{Task: &arn}); err != nil {
+		t.Fatal(err)
+	}
+	task = waitTask(t, c, "default", arn, "STOPPED")
+	if code := aws.ToInt32(task.Containers[0].ExitCode); code != 143 && code != 137 {
+		t.Errorf("stopped container's exit code %d", code)
+	}
+
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		list, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true,
+			Filters: make(client.Filters).Add("label", dockerrt.Label)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Items) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("containers left: %+v", list.Items)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func registerImage(t *testing.T, c *ecs.Client, family, image string, command []string, logGroup string) {
+	t.Helper()
+	registerShell(t, c, family, command, logGroup)
+	d, err := c.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := d.TaskDefinition
+	td.ContainerDefinitions[0].Image = aws.String(image)
+	if _, err := c.RegisterTaskDefinition(t.Context(), &ecs.RegisterTaskDefinitionInput{Family: aws.String(family),
+		ContainerDefinitions: td.ContainerDefinitions, NetworkMode: td.NetworkMode,
+		RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory}); err != nil {
+		t.Fatal(err)
+	}
+}
