@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +16,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/moby/moby/client"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
@@ -163,6 +167,23 @@ func TestRunTaskDockerRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cli.Close()
+
+	// An image of the simulator's own ECR, which the dockerd lacks, is
+	// pulled from its /v2/ registry.
+	ref := pushToECR(t, cli, cfg, "calc", "busybox:sim")
+	registerImage(t, c, "fromecr", ref, []string{"echo $((6*7)); exit 3"}, "")
+	run, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("fromecr"), NetworkConfiguration: defaultNet(t, cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task = waitTask(t, c, "default", aws.ToString(run.Tasks[0].TaskArn), "STOPPED")
+	if code := aws.ToInt32(task.Containers[0].ExitCode); code != 3 {
+		t.Errorf("ECR image: exit code %d, stoppedReason %q", code, aws.ToString(task.StoppedReason))
+	}
+	if _, err := cli.ImageInspect(ctx, ref); err != nil {
+		t.Errorf("the ECR image was not pulled: %v", err)
+	}
+
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		list, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true,
@@ -194,4 +215,36 @@ func registerImage(t *testing.T, c *ecs.Client, family, image string, command []
 		RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// pushToECR pushes local (an image of the dockerd) to a new ECR
+// repository, as `docker push` after `docker login` does, removes the
+// dockerd's copy, and returns the image's reference.
+func pushToECR(t *testing.T, cli *client.Client, cfg aws.Config, repo, local string) string {
+	t.Helper()
+	ctx := t.Context()
+	ec := ecr.NewFromConfig(cfg)
+	r, err := ec.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String(repo)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := aws.ToString(r.Repository.RepositoryUri) + ":1"
+	if _, err := cli.ImageTag(ctx, client.ImageTagOptions{Source: local, Target: ref}); err != nil {
+		t.Fatal(err)
+	}
+	basic := login(t, ec).(*authn.Basic)
+	auth, _ := json.Marshal(map[string]string{"username": basic.Username, "password": basic.Password})
+	push, err := cli.ImagePush(ctx, ref, client.ImagePushOptions{RegistryAuth: base64.URLEncoding.EncodeToString(auth)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = push.Wait(ctx)
+	push.Close()
+	if err != nil {
+		t.Fatalf("push %s: %v", ref, err)
+	}
+	if _, err := cli.ImageRemove(ctx, ref, client.ImageRemoveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return ref
 }
