@@ -18,6 +18,8 @@ import (
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/moby/moby/client"
 
@@ -115,13 +117,21 @@ func importBusybox(t *testing.T, cli *client.Client, ref string) {
 	res.Close()
 }
 
-// TestRunTaskDockerRuntime is acceptance line 4 with --runtime docker:
-// the task's container runs from its image in a real dockerd, its exit
-// code and output come back through ECS and Logs, and the container is
-// removed; StopTask stops a running one.
-func TestRunTaskDockerRuntime(t *testing.T) {
+// TestDockerRuntime runs ECS tasks and a Lambda function with --runtime
+// docker against a dockerd of its own.
+func TestDockerRuntime(t *testing.T) {
 	host := startDockerd(t)
 	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host})
+	t.Run("ecs", func(t *testing.T) { testECSDocker(t, cfg, host) })
+	t.Run("lambda", func(t *testing.T) { testLambdaDocker(t, cfg) })
+}
+
+// testECSDocker is acceptance line 4 with --runtime docker: the task's
+// container runs from its image in a real dockerd, its exit code and
+// output come back through ECS and Logs, and the container is removed;
+// StopTask stops a running one; an image of the simulator's ECR is
+// pulled from it.
+func testECSDocker(t *testing.T, cfg aws.Config, host string) {
 	c, lc := ecs.NewFromConfig(cfg), cwl.NewFromConfig(cfg)
 	ctx := t.Context()
 	c.CreateCluster(ctx, &ecs.CreateClusterInput{})
@@ -247,4 +257,39 @@ func pushToECR(t *testing.T, cli *client.Client, cfg aws.Config, repo, local str
 		t.Fatal(err)
 	}
 	return ref
+}
+
+// testLambdaDocker: an Image function runs from its image, with the
+// event on its standard input, its result on its standard output and its
+// standard error in the logs; the timeout stops it.
+func testLambdaDocker(t *testing.T, cfg aws.Config) {
+	c := lambda.NewFromConfig(cfg)
+	ctx := t.Context()
+	role := "arn:aws:iam::123456789012:role/lambda"
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("calc"), Role: aws.String(role), PackageType: lambdatypes.PackageTypeImage,
+		Code: &lambdatypes.FunctionCode{ImageUri: aws.String("busybox:sim")},
+		ImageConfig: &lambdatypes.ImageConfig{EntryPoint: []string{"sh", "-c"},
+			Command: []string{`read ev; echo "handling $ev" >&2; echo "{\"answer\": $((6*7)), \"from\": \"$AWS_LAMBDA_FUNCTION_NAME\"}"`}},
+		Timeout: aws.Int32(2),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("calc"), Payload: []byte(`{"n":1}`), LogType: lambdatypes.LogTypeTail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out.Payload) != `{"answer": 42, "from": "calc"}`+"\n" || out.FunctionError != nil {
+		t.Errorf("payload %q error %v", out.Payload, aws.ToString(out.FunctionError))
+	}
+	tail, _ := base64.StdEncoding.DecodeString(aws.ToString(out.LogResult))
+	if !strings.Contains(string(tail), `handling {"n":1}`) {
+		t.Errorf("log tail:\n%s", tail)
+	}
+	c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("calc"),
+		ImageConfig: &lambdatypes.ImageConfig{EntryPoint: []string{"sh", "-c"}, Command: []string{"sleep 30"}}})
+	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("calc")})
+	if err != nil || !strings.Contains(string(out.Payload), "Sandbox.Timedout") {
+		t.Errorf("timeout: %v %s", err, out.Payload)
+	}
 }

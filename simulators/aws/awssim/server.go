@@ -103,7 +103,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.lambda, err = lambda.New(opts.Account, store, s.logs, fnDir); err != nil {
+	if s.lambda, err = lambda.New(opts.Account, store, s.logs, fnDir, s.docker); err != nil {
 		return nil, err
 	}
 	s.addREST("lambda", s.lambda.Handler(bodyFrom))

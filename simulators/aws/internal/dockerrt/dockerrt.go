@@ -63,6 +63,9 @@ type Spec struct {
 	Entrypoint, Cmd []string
 	Env             []string
 	WorkingDir      string
+	// Stdin, when set, is the container's standard input, closed at
+	// its end (a Lambda event).
+	Stdin io.Reader
 	// Stdout and Stderr receive the container's output (may be nil).
 	Stdout, Stderr io.Writer
 }
@@ -87,6 +90,9 @@ func (r *Runtime) Start(ctx context.Context, spec Spec) (*Container, error) {
 	}
 	cfg := &container.Config{Image: spec.Image, Entrypoint: spec.Entrypoint, Cmd: spec.Cmd, Env: spec.Env,
 		WorkingDir: spec.WorkingDir, Labels: map[string]string{Label: spec.Workload}}
+	if spec.Stdin != nil {
+		cfg.OpenStdin, cfg.StdinOnce, cfg.AttachStdin, cfg.AttachStdout, cfg.AttachStderr = true, true, true, true, true
+	}
 	// The host network, as the process runtime: the ports the
 	// simulator hands out (SOCKERLESS_SIM_PORT_*) are on the loopback.
 	hc := &container.HostConfig{NetworkMode: "host"}
@@ -96,17 +102,49 @@ func (r *Runtime) Start(ctx context.Context, spec Spec) (*Container, error) {
 	}
 	c := &Container{r: r, ctx: context.WithoutCancel(ctx), id: created.ID, done: make(chan struct{}), code: -1}
 	wait := r.cli.ContainerWait(ctx, c.id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	var out io.ReadCloser
+	if spec.Stdin != nil {
+		// Attached before the start, so that no output is missed and
+		// the input reaches the first read.
+		att, err := r.cli.ContainerAttach(ctx, c.id, client.ContainerAttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
+		if err != nil {
+			r.remove(ctx, c.id)
+			return nil, err
+		}
+		go func() {
+			_, _ = io.Copy(att.Conn, spec.Stdin)
+			_ = att.CloseWrite()
+		}()
+		out = attached{att.HijackedResponse}
+	}
 	if _, err := r.cli.ContainerStart(ctx, c.id, client.ContainerStartOptions{}); err != nil {
+		if out != nil {
+			out.Close()
+		}
 		r.remove(ctx, c.id)
 		return nil, err
 	}
-	logs, err := r.cli.ContainerLogs(ctx, c.id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
-	if err != nil {
-		r.remove(ctx, c.id)
-		return nil, err
+	if out == nil {
+		logs, err := r.cli.ContainerLogs(ctx, c.id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+		if err != nil {
+			r.remove(ctx, c.id)
+			return nil, err
+		}
+		out = logs
 	}
-	go c.run(ctx, wait, logs, spec.Stdout, spec.Stderr)
+	go c.run(ctx, wait, out, spec.Stdout, spec.Stderr)
 	return c, nil
+}
+
+// attached reads a hijacked attach stream (stdcopy frames: the
+// container has no TTY).
+type attached struct{ client.HijackedResponse }
+
+func (a attached) Read(p []byte) (int, error) { return a.Reader.Read(p) }
+
+func (a attached) Close() error {
+	a.HijackedResponse.Close()
+	return nil
 }
 
 // run copies the output until the stream ends, records the exit code

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/process"
 	"github.com/sockerless/sockerless/simulators/core/reqid"
@@ -120,9 +122,12 @@ func (s *Service) invoke(w http.ResponseWriter, r *http.Request, body []byte) er
 	if !json.Valid(body) {
 		return awsproto.Errorf(http.StatusBadRequest, "InvalidRequestContentException", "Could not parse request body into json: Unexpected character")
 	}
-	argv, dir, err := command(&fc)
-	if err != nil {
-		return err
+	var argv []string
+	var dir string
+	if !s.inDocker(&fc) {
+		if argv, dir, err = command(&fc); err != nil {
+			return err
+		}
 	}
 	id := awsproto.CallFrom(r.Context()).RequestID
 	h := w.Header()
@@ -180,7 +185,7 @@ func (s *Service) run(ctx context.Context, f *function, id string, argv []string
 		os.MkdirAll(dir, 0o755)
 	}
 	deadline := start.Add(time.Duration(f.Timeout) * time.Second)
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=/tmp", "LAMBDA_TASK_ROOT=" + dir,
+	env := []string{"HOME=/tmp",
 		"AWS_REGION=" + f.Region, "AWS_DEFAULT_REGION=" + f.Region, "AWS_EXECUTION_ENV=AWS_Lambda_" + f.Runtime,
 		"AWS_LAMBDA_FUNCTION_NAME=" + f.Name, "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(int(f.MemorySize)),
@@ -195,7 +200,7 @@ func (s *Service) run(ctx context.Context, f *function, id string, argv []string
 	var stdout bytes.Buffer
 	stderr := &process.LineWriter{Emit: emit}
 	res := result{}
-	p, err := process.Start(process.Spec{Argv: argv, Env: env, Dir: dir, Stdin: bytes.NewReader(event), Stdout: &stdout, Stderr: stderr})
+	p, err := s.start(ctx, f, id, argv, dir, env, event, &stdout, stderr)
 	timedOut := false
 	if err != nil {
 		res.funcErr = "Unhandled"
@@ -233,8 +238,8 @@ func (s *Service) run(ctx context.Context, f *function, id string, argv []string
 	res.duration = s.now().Sub(start)
 	ms := float64(res.duration.Microseconds()) / 1000
 	var rss int64
-	if p != nil {
-		rss = p.MaxRSS()
+	if pp, ok := p.(*process.Process); ok {
+		rss = pp.MaxRSS()
 	}
 	emit("END RequestId: " + id)
 	emit(fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
@@ -252,4 +257,41 @@ func (s *Service) run(ctx context.Context, f *function, id string, argv []string
 	}
 	res.logTail = tail
 	return res
+}
+
+// workload is a running invocation: a host process or a Docker container.
+type workload interface {
+	Done() <-chan struct{}
+	ExitCode() int
+	Stop(grace time.Duration)
+}
+
+// inDocker reports whether f runs as a Docker container: an Image
+// function with the docker runtime.
+func (s *Service) inDocker(f *function) bool { return s.docker != nil && f.PackageType == "Image" }
+
+// start starts one invocation with the event on its standard input: a
+// Docker container from f's image, with ImageConfig's entry point,
+// command and working directory (the image's when absent), or argv as a
+// host process in dir. A nil workload comes with an error.
+func (s *Service) start(ctx context.Context, f *function, id string, argv []string, dir string, env []string,
+	event []byte, stdout, stderr io.Writer) (workload, error) {
+	if s.inDocker(f) {
+		spec := dockerrt.Spec{Workload: s.arn(f) + ":" + id, Image: f.ImageURI, Env: append(env, "LAMBDA_TASK_ROOT=/var/task"),
+			Stdin: bytes.NewReader(event), Stdout: stdout, Stderr: stderr}
+		if c := f.ImageConfig; c != nil {
+			spec.Entrypoint, spec.Cmd, spec.WorkingDir = c.EntryPoint, c.Command, c.WorkingDirectory
+		}
+		c, err := s.docker.Start(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	env = append([]string{"PATH=" + os.Getenv("PATH"), "LAMBDA_TASK_ROOT=" + dir}, env...)
+	p, err := process.Start(process.Spec{Argv: argv, Env: env, Dir: dir, Stdin: bytes.NewReader(event), Stdout: stdout, Stderr: stderr})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }

@@ -1,7 +1,8 @@
 // Package lambda serves AWS Lambda's function API (REST-JSON, paths under
 // /2015-03-31/ and tags under /2017-03-31/): CreateFunction for Image and
 // Zip packages, Get/Update/Delete/List, tags and Invoke, which really runs
-// the function as a host process.
+// the function as a host process or, with the docker runtime, an Image
+// function as a Docker container from its image.
 //
 // # The process contract
 //
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/state"
 )
@@ -69,7 +71,10 @@ type Service struct {
 	store   *state.Store
 	logs    *logs.Service
 	scratch string
-	now     func() time.Time
+	// docker, when set, runs Image functions as Docker containers from
+	// their images.
+	docker *dockerrt.Runtime
+	now    func() time.Time
 
 	mu    sync.Mutex
 	funcs map[string]*function // region/name -> function

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sockerless/sockerless/simulators/aws/internal/awsproto"
+	"github.com/sockerless/sockerless/simulators/aws/internal/dockerrt"
 	"github.com/sockerless/sockerless/simulators/aws/internal/logs"
 	"github.com/sockerless/sockerless/simulators/core/state"
 )
@@ -16,8 +17,8 @@ const kindFunctions = "lambda/functions"
 
 // New returns the Lambda service for account; function code is unpacked
 // under scratch and invocation logs go to logsSvc.
-func New(account string, store *state.Store, logsSvc *logs.Service, scratch string) (*Service, error) {
-	s := &Service{account: account, store: store, logs: logsSvc, scratch: scratch, now: time.Now, funcs: map[string]*function{}}
+func New(account string, store *state.Store, logsSvc *logs.Service, scratch string, docker *dockerrt.Runtime) (*Service, error) {
+	s := &Service{account: account, store: store, logs: logsSvc, scratch: scratch, docker: docker, now: time.Now, funcs: map[string]*function{}}
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return nil, err
 	}
