@@ -34,8 +34,8 @@ build: toolbox
 	CGO_ENABLED=0 go build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./agent/cmd/sockerless-agent
 
 test: build
-	go test -race -count=1 $(RACE_PKGS)
-	go test -count=1 $(PLAIN_PKGS)
+	go test -race -count=1 -timeout 20m $(RACE_PKGS)
+	go test -count=1 -timeout 25m $(PLAIN_PKGS)
 
 short: toolbox
 	go test -short $(PKGS)
