@@ -194,6 +194,20 @@ func testECSDocker(t *testing.T, cfg aws.Config, host string) {
 		t.Errorf("the ECR image was not pulled: %v", err)
 	}
 
+	// An image nobody has: the task fails to start, in ECS's words.
+	registerImage(t, c, "missing", strings.Split(ref, "/")[0]+"/nope:1", []string{"true"}, "")
+	run, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("missing"), NetworkConfiguration: defaultNet(t, cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task = waitTask(t, c, "default", aws.ToString(run.Tasks[0].TaskArn), "STOPPED")
+	if task.StopCode != "TaskFailedToStart" || !strings.HasPrefix(aws.ToString(task.StoppedReason), "CannotPullContainerError: ") ||
+		!strings.HasPrefix(aws.ToString(task.Containers[0].Reason), "CannotPullContainerError: ") {
+		t.Errorf("missing image: stopCode %s, reason %q, container reason %q", task.StopCode,
+			aws.ToString(task.StoppedReason), aws.ToString(task.Containers[0].Reason))
+	}
+	t.Logf("missing image: %s", aws.ToString(task.StoppedReason))
+
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		list, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true,

@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -23,6 +24,9 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 )
+
+// ErrPull is wrapped by the errors of images the daemon cannot pull.
+var ErrPull = errors.New("pull image")
 
 // Label marks the containers the simulator made, with the ID of the
 // workload (an ECS task ARN) as its value.
@@ -233,11 +237,11 @@ func (r *Runtime) ensureImage(ctx context.Context, ref string) error {
 	}
 	resp, err := r.cli.ImagePull(ctx, ref, opts)
 	if err != nil {
-		return fmt.Errorf("pull %s: %w", ref, err)
+		return fmt.Errorf("%w %s: %w", ErrPull, ref, err)
 	}
 	defer resp.Close()
 	if err := resp.Wait(ctx); err != nil {
-		return fmt.Errorf("pull %s: %w", ref, err)
+		return fmt.Errorf("%w %s: %w", ErrPull, ref, err)
 	}
 	return nil
 }

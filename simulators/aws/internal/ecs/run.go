@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,11 +54,18 @@ func (s *Service) runLifecycle(ctx context.Context, t *task) {
 			break
 		}
 		if err := s.startContainer(ctx, t, c, dir, shippers[i]); err != nil {
+			reason := "CannotStartContainerError: " + err.Error()
+			taskReason := "CannotStartContainerError: Error response from daemon: failed to create shim task: " + err.Error()
+			if errors.Is(err, dockerrt.ErrPull) {
+				// ECS's words for an image it cannot pull.
+				reason = "CannotPullContainerError: " + err.Error()
+				taskReason = reason
+			}
 			s.mu.Lock()
-			c.LastStatus, c.Reason = "STOPPED", "CannotStartContainerError: "+err.Error()
+			c.LastStatus, c.Reason = "STOPPED", reason
 			s.mu.Unlock()
 			s.stopAll(t, time.Second)
-			s.finish(ctx, t, "TaskFailedToStart", "CannotStartContainerError: Error response from daemon: failed to create shim task: "+err.Error(), shippers)
+			s.finish(ctx, t, "TaskFailedToStart", taskReason, shippers)
 			return
 		}
 		if c.proc != nil {
