@@ -70,10 +70,6 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if s.ec2, err = ec2.New(opts.Account, store); err != nil {
 		return nil, err
 	}
-	scratch, err := s.scratchDir("ecs-tasks")
-	if err != nil {
-		return nil, err
-	}
 	switch opts.Runtime {
 	case "process":
 	case "docker":
@@ -82,6 +78,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		}
 	default:
 		return nil, fmt.Errorf("runtime %q: want process or docker", opts.Runtime)
+	}
+	scratch, err := s.scratchDir("ecs-tasks")
+	if err != nil {
+		return nil, err
 	}
 	if s.ecs, err = ecs.New(ctx, ecs.Config{Account: opts.Account, Store: store, Logs: s.logs, Net: s.ec2,
 		Scratch: scratch, Docker: s.docker}); err != nil {
