@@ -18,6 +18,7 @@ import (
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -132,6 +133,11 @@ func TestDockerRuntime(t *testing.T) {
 // StopTask stops a running one; an image of the simulator's ECR is
 // pulled from it.
 func testECSDocker(t *testing.T, cfg aws.Config, host string) {
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
 	c, lc := ecs.NewFromConfig(cfg), cwl.NewFromConfig(cfg)
 	ctx := t.Context()
 	c.CreateCluster(ctx, &ecs.CreateClusterInput{})
@@ -157,13 +163,22 @@ func testECSDocker(t *testing.T, cfg aws.Config, host string) {
 		t.Errorf("log events %+v", ev.Events)
 	}
 
-	registerImage(t, c, "idle", "busybox:sim", []string{"sleep 600"}, "")
+	registerImage(t, c, "idle", "busybox:sim", []string{"sleep 600"}, "", func(d *ecstypes.ContainerDefinition) {
+		d.Memory, d.Cpu = aws.Int32(64), 128
+	})
 	run, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("idle"), NetworkConfiguration: defaultNet(t, cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	arn = aws.ToString(run.Tasks[0].TaskArn)
-	waitTask(t, c, "default", arn, "RUNNING")
+	task = waitTask(t, c, "default", arn, "RUNNING")
+	in, err := cli.ContainerInspect(ctx, aws.ToString(task.Containers[0].RuntimeId), client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hc := in.Container.HostConfig; hc.Memory != 64<<20 || hc.CPUShares != 128 || string(hc.NetworkMode) != "host" {
+		t.Errorf("host config: memory %d, cpu shares %d, network %s", hc.Memory, hc.CPUShares, hc.NetworkMode)
+	}
 	if _, err := c.StopTask(ctx, &ecs.StopTaskInput{Task: &arn}); err != nil {
 		t.Fatal(err)
 	}
@@ -171,12 +186,6 @@ func testECSDocker(t *testing.T, cfg aws.Config, host string) {
 	if code := aws.ToInt32(task.Containers[0].ExitCode); code != 143 && code != 137 {
 		t.Errorf("stopped container's exit code %d", code)
 	}
-
-	cli, err := client.New(client.WithHost(host))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
 
 	// An image of the simulator's own ECR, which the dockerd lacks, is
 	// pulled from its /v2/ registry.
@@ -225,7 +234,9 @@ func testECSDocker(t *testing.T, cfg aws.Config, host string) {
 	}
 }
 
-func registerImage(t *testing.T, c *ecs.Client, family, image string, command []string, logGroup string) {
+// registerImage registers family as registerShell does, with image and
+// the changes of edit.
+func registerImage(t *testing.T, c *ecs.Client, family, image string, command []string, logGroup string, edit ...func(*ecstypes.ContainerDefinition)) {
 	t.Helper()
 	registerShell(t, c, family, command, logGroup)
 	d, err := c.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(family)})
@@ -234,6 +245,9 @@ func registerImage(t *testing.T, c *ecs.Client, family, image string, command []
 	}
 	td := d.TaskDefinition
 	td.ContainerDefinitions[0].Image = aws.String(image)
+	for _, e := range edit {
+		e(&td.ContainerDefinitions[0])
+	}
 	if _, err := c.RegisterTaskDefinition(t.Context(), &ecs.RegisterTaskDefinitionInput{Family: aws.String(family),
 		ContainerDefinitions: td.ContainerDefinitions, NetworkMode: td.NetworkMode,
 		RequiresCompatibilities: td.RequiresCompatibilities, Cpu: td.Cpu, Memory: td.Memory}); err != nil {

@@ -67,6 +67,10 @@ type Spec struct {
 	Entrypoint, Cmd []string
 	Env             []string
 	WorkingDir      string
+	// Memory is the hard memory limit in bytes (0: none).
+	Memory int64
+	// CPUShares is the container's relative CPU weight (0: Docker's).
+	CPUShares int64
 	// Stdin, when set, is the container's standard input, closed at
 	// its end (a Lambda event).
 	Stdin io.Reader
@@ -100,6 +104,7 @@ func (r *Runtime) Start(ctx context.Context, spec Spec) (*Container, error) {
 	// The host network, as the process runtime: the ports the
 	// simulator hands out (SOCKERLESS_SIM_PORT_*) are on the loopback.
 	hc := &container.HostConfig{NetworkMode: "host"}
+	hc.Memory, hc.CPUShares = spec.Memory, spec.CPUShares
 	created, err := r.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc})
 	if err != nil {
 		return nil, err

@@ -216,12 +216,20 @@ func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir
 }
 
 // startDocker runs c as a Docker container from its image, with its
-// entryPoint and command (the image's when absent), environment and
-// working directory. Pulling the image may take a while: s.mu is not
+// entryPoint and command (the image's when absent), environment, working
+// directory, memory and cpu. Pulling the image may take a while: s.mu is not
 // held meanwhile.
 func (s *Service) startDocker(ctx context.Context, t *task, c *container, env []string, sh *shipper) error {
 	spec := dockerrt.Spec{Workload: t.TaskArn, Image: c.def.Image, Entrypoint: c.def.EntryPoint, Cmd: c.def.Command,
 		Env: env, WorkingDir: c.def.WorkingDirectory}
+	// ECS maps a container's memory to Docker's Memory (MiB) and its cpu
+	// units to CpuShares (Docker's minimum is 2).
+	if c.def.Memory != nil {
+		spec.Memory = int64(*c.def.Memory) << 20
+	}
+	if c.def.Cpu > 0 {
+		spec.CPUShares = max(int64(c.def.Cpu), 2)
+	}
 	if sh != nil {
 		spec.Stdout, spec.Stderr = sh.writer(), sh.writer()
 	}

@@ -278,7 +278,7 @@ func (s *Service) start(ctx context.Context, f *function, id string, argv []stri
 	event []byte, stdout, stderr io.Writer) (workload, error) {
 	if s.inDocker(f) {
 		spec := dockerrt.Spec{Workload: s.arn(f) + ":" + id, Image: f.ImageURI, Env: append(env, "LAMBDA_TASK_ROOT=/var/task"),
-			Stdin: bytes.NewReader(event), Stdout: stdout, Stderr: stderr}
+			Stdin: bytes.NewReader(event), Stdout: stdout, Stderr: stderr, Memory: int64(f.MemorySize) << 20}
 		if c := f.ImageConfig; c != nil {
 			spec.Entrypoint, spec.Cmd, spec.WorkingDir = c.EntryPoint, c.Command, c.WorkingDirectory
 		}
