@@ -125,6 +125,39 @@ func TestDockerRuntime(t *testing.T) {
 	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host})
 	t.Run("ecs", func(t *testing.T) { testECSDocker(t, cfg, host) })
 	t.Run("lambda", func(t *testing.T) { testLambdaDocker(t, cfg) })
+	t.Run("restart", func(t *testing.T) { testRestartDocker(t, host) })
+}
+
+// testRestartDocker: a simulator started on the state of one that died
+// under a running task removes the task's container. The first
+// simulator is left running, as a crashed one leaves its containers.
+func testRestartDocker(t *testing.T, host string) {
+	dir := t.TempDir()
+	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host, DataDir: dir})
+	c := ecs.NewFromConfig(cfg)
+	ctx := t.Context()
+	c.CreateCluster(ctx, &ecs.CreateClusterInput{})
+	registerImage(t, c, "idle", "busybox:sim", []string{"sleep 600"}, "")
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("idle"), NetworkConfiguration: defaultNet(t, cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(run.Tasks[0].TaskArn)
+	id := aws.ToString(waitTask(t, c, "default", arn, "RUNNING").Containers[0].RuntimeId)
+
+	_, cfg2, _ := start(t, Options{Runtime: "docker", DockerHost: host, DataDir: dir})
+	task := waitTask(t, ecs.NewFromConfig(cfg2), "default", arn, "STOPPED")
+	if task.StopCode != ecstypes.TaskStopCodeTerminationNotice {
+		t.Errorf("stop code %s", task.StopCode)
+	}
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if _, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{}); err == nil {
+		t.Errorf("container %s of the stopped task is still there", id)
+	}
 }
 
 // testECSDocker is acceptance line 4 with --runtime docker: the task's
