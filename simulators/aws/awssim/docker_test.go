@@ -122,7 +122,9 @@ func importBusybox(t *testing.T, cli *client.Client, ref string) {
 // docker against a dockerd of its own.
 func TestDockerRuntime(t *testing.T) {
 	host := startDockerd(t)
-	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host})
+	// With signatures checked, the registry wants ECR's passwords.
+	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host, StrictAuth: true,
+		Credentials: map[string]string{TestAccessKey: TestSecretKey}})
 	t.Run("ecs", func(t *testing.T) { testECSDocker(t, cfg, host) })
 	t.Run("lambda", func(t *testing.T) { testLambdaDocker(t, cfg) })
 	t.Run("restart", func(t *testing.T) { testRestartDocker(t, host) })

@@ -70,10 +70,22 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if s.ec2, err = ec2.New(opts.Account, store); err != nil {
 		return nil, err
 	}
+	blobs := ""
+	if store.Persistent() {
+		if blobs, err = store.Dir("ecr-blobs"); err != nil {
+			return nil, err
+		}
+	}
+	if s.ecr, err = ecr.New(opts.Account, opts.RegistryHost, store, blobs, opts.StrictAuth); err != nil {
+		return nil, err
+	}
+	s.addJSON(s.ecr.JSON())
+	s.registry = s.ecr.Registry()
+	// The docker runtime pulls images of ECR's registry with its passwords.
 	switch opts.Runtime {
 	case "process":
 	case "docker":
-		if s.docker, err = dockerrt.New(ctx, opts.DockerHost, opts.RegistryHost); err != nil {
+		if s.docker, err = dockerrt.New(ctx, opts.DockerHost, opts.RegistryHost, s.ecr.RegistryPassword); err != nil {
 			return nil, err
 		}
 	default:
@@ -88,17 +100,6 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addJSON(s.ecs.JSON())
-	blobs := ""
-	if store.Persistent() {
-		if blobs, err = store.Dir("ecr-blobs"); err != nil {
-			return nil, err
-		}
-	}
-	if s.ecr, err = ecr.New(opts.Account, opts.RegistryHost, store, blobs, opts.StrictAuth); err != nil {
-		return nil, err
-	}
-	s.addJSON(s.ecr.JSON())
-	s.registry = s.ecr.Registry()
 	fnDir, err := s.scratchDir("lambda-code")
 	if err != nil {
 		return nil, err

@@ -36,14 +36,15 @@ const Label = "sockerless-sim-aws.workload"
 type Runtime struct {
 	cli *client.Client
 	// registry is the simulator's own ECR registry (host:port); images
-	// on it are pulled with ECR's AWS user.
+	// on it are pulled as ECR's AWS user with a password from password.
 	registry string
+	password func() string
 }
 
 // New connects to the dockerd at host (a DOCKER_HOST value: unix:///...,
 // tcp://...) and checks that it answers. registry is the simulator's
-// ECR registry address.
-func New(ctx context.Context, host, registry string) (*Runtime, error) {
+// ECR registry address, password issues the passwords it accepts.
+func New(ctx context.Context, host, registry string, password func() string) (*Runtime, error) {
 	cli, err := client.New(client.WithHost(host))
 	if err != nil {
 		return nil, fmt.Errorf("docker runtime: %w", err)
@@ -52,7 +53,7 @@ func New(ctx context.Context, host, registry string) (*Runtime, error) {
 		cli.Close()
 		return nil, fmt.Errorf("docker runtime: dockerd at %s does not answer: %w", host, err)
 	}
-	return &Runtime{cli: cli, registry: registry}, nil
+	return &Runtime{cli: cli, registry: registry, password: password}, nil
 }
 
 // Close releases the client's connections.
@@ -228,8 +229,8 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 func (r *Runtime) remove(ctx context.Context, id string) { _ = r.Remove(ctx, id) }
 
 // ensureImage pulls ref when the daemon does not have it. Images of the
-// simulator's own registry are pulled as ECR's AWS user (the registry
-// accepts any password unless the simulator checks signatures).
+// simulator's own registry are pulled as ECR's AWS user, with a fresh
+// password.
 func (r *Runtime) ensureImage(ctx context.Context, ref string) error {
 	_, err := r.cli.ImageInspect(ctx, ref)
 	if err == nil || !errdefs.IsNotFound(err) {
@@ -237,7 +238,7 @@ func (r *Runtime) ensureImage(ctx context.Context, ref string) error {
 	}
 	opts := client.ImagePullOptions{}
 	if r.registry != "" && strings.HasPrefix(ref, r.registry+"/") {
-		auth, _ := json.Marshal(map[string]string{"username": "AWS", "password": "sockerless-sim-aws", "serveraddress": r.registry})
+		auth, _ := json.Marshal(map[string]string{"username": "AWS", "password": r.password(), "serveraddress": r.registry})
 		opts.RegistryAuth = base64.URLEncoding.EncodeToString(auth)
 	}
 	resp, err := r.cli.ImagePull(ctx, ref, opts)

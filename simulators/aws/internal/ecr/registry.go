@@ -31,6 +31,21 @@ type empty struct{}
 // getAuthorizationToken issues a registry password; the token is
 // base64("AWS:<password>") as ECR's is, for `docker login -u AWS`.
 func (s *Service) getAuthorizationToken(ctx context.Context, _ *empty) (*getAuthorizationTokenOutput, error) {
+	pw, exp := s.newToken()
+	return &getAuthorizationTokenOutput{[]authorizationData{{
+		AuthorizationToken: base64.StdEncoding.EncodeToString([]byte("AWS:" + pw)),
+		ExpiresAt:          epoch(exp), ProxyEndpoint: "http://" + s.host,
+	}}}, nil
+}
+
+// RegistryPassword issues a registry password for the simulator's own
+// pulls (the docker runtime's), as GetAuthorizationToken does for users.
+func (s *Service) RegistryPassword() string {
+	pw, _ := s.newToken()
+	return pw
+}
+
+func (s *Service) newToken() (string, time.Time) {
 	b := make([]byte, 24)
 	rand.Read(b)
 	pw := hex.EncodeToString(b)
@@ -38,10 +53,7 @@ func (s *Service) getAuthorizationToken(ctx context.Context, _ *empty) (*getAuth
 	s.mu.Lock()
 	s.tokens[pw] = exp
 	s.mu.Unlock()
-	return &getAuthorizationTokenOutput{[]authorizationData{{
-		AuthorizationToken: base64.StdEncoding.EncodeToString([]byte("AWS:" + pw)),
-		ExpiresAt:          epoch(exp), ProxyEndpoint: "http://" + s.host,
-	}}}, nil
+	return pw, exp
 }
 
 // distError writes the distribution API's error body.
