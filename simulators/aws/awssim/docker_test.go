@@ -65,6 +65,8 @@ func startDockerd(t *testing.T) string {
 			cmd.Process.Kill()
 			<-done
 		}
+		// dockerd leaves its default network namespace mounted.
+		_ = syscall.Unmount(filepath.Join(run, "exec", "netns", "default"), syscall.MNT_DETACH)
 		os.RemoveAll(run)
 	})
 	host := "unix://" + sock
