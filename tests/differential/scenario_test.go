@@ -102,7 +102,7 @@ func scenario(t *testing.T, name, host string) map[string]observation {
 	obs["11 inspect unknown"] = a.message("GET", "/containers/nosuch/json", "")
 	obs["12 remove running"] = a.message("DELETE", "/containers/diff", "")
 
-	status, b := a.do("POST", "/containers/diff/exec", `{"Cmd":["sh","-c","echo eo; echo ee >&2; exit 4"],"AttachStdout":true,"AttachStderr":true}`)
+	status, b := a.do("POST", "/containers/diff/exec", `{"Cmd":["sh","-c","echo eo; sleep 0.2; echo ee >&2; exit 4"],"AttachStdout":true,"AttachStderr":true}`)
 	var ex struct {
 		ID string `json:"Id"`
 	}
