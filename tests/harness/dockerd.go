@@ -47,6 +47,8 @@ func StartDockerd(t testing.TB) *Daemon {
 	}
 	t.Cleanup(func() {
 		d.Stop(t)
+		// dockerd leaves its default network namespace mounted.
+		_ = syscall.Unmount(filepath.Join(dir, "exec", "netns", "default"), syscall.MNT_DETACH)
 		os.RemoveAll(dir)
 	})
 	if err := waitPing(t.Context(), sock, 60*time.Second); err != nil {
