@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -116,12 +117,25 @@ func TestPodsDifferential(t *testing.T) {
 		if args[1] == "kill" {
 			time.Sleep(500 * time.Millisecond) // the containers' ends are asynchronous
 		}
-		norm := func(s string) string { return strings.TrimSpace(podID.ReplaceAllString(s, "<id>")) }
+		norm := func(s string) string { return sortedLists(strings.TrimSpace(podID.ReplaceAllString(s, "<id>"))) }
 		if gotCode != wantCode || norm(gotOut) != norm(wantOut) || errLine(gotErr) != errLine(wantErr) {
 			t.Errorf("podman %s:\n  sockerless: exit %d %q %q\n  podman:     exit %d %q %q", strings.Join(args, " "),
 				gotCode, norm(gotOut), errLine(gotErr), wantCode, norm(wantOut), errLine(wantErr))
 		}
 	}
+}
+
+// bracketList is a Go-formatted list of words, such as SharedNamespaces.
+var bracketList = regexp.MustCompile(`\[([a-z]+(?: [a-z]+)*)\]`)
+
+// sortedLists sorts the words of each bracketed list in s: podman builds
+// SharedNamespaces from a map, so its order changes from run to run.
+func sortedLists(s string) string {
+	return bracketList.ReplaceAllStringFunc(s, func(m string) string {
+		words := strings.Fields(m[1 : len(m)-1])
+		slices.Sort(words)
+		return "[" + strings.Join(words, " ") + "]"
+	})
 }
 
 // errLine is the "Error: ..." line of podman's stderr, IDs aside.

@@ -56,6 +56,10 @@ func (e *Engine) Attach(ctx context.Context, ref string, opts AttachOptions) (*A
 		a.client = streams.NewClient(opts.Stdout, opts.Stderr && !a.tty)
 		c.hub.Add(a.client)
 	}
+	// Here rather than in Run, which starts after the hijack: a client
+	// that starts the container once it has its 101 must see attach
+	// before start in the events, as with dockerd.
+	e.event(ctx, c, mevents.ActionAttach, nil)
 	return a, nil
 }
 
@@ -77,7 +81,6 @@ func (a *Attachment) Run(ctx context.Context, in io.Reader, out io.Writer) error
 	defer a.Cancel()
 	c := a.c
 	c.mu.Lock()
-	a.e.event(ctx, c, mevents.ActionAttach, nil)
 	stdin, once := c.stdin, c.rec.Config.StdinOnce
 	id := c.rec.ID
 	c.mu.Unlock()
