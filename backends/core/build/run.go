@@ -149,62 +149,9 @@ func (j *job) commitContainer(ctx context.Context, st *state, id, createdBy stri
 		return err
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(j.writeDiff(ctx, id, changes, pw)) }()
+	go func() { pw.CloseWithError(engine.WriteDiff(ctx, j.b.containers.GetArchive, id, changes, pw)) }()
 	err = j.commit(ctx, st, st.config, createdBy, pr)
 	pr.CloseWithError(errors.New("commit ended"))
-	return err
-}
-
-// writeDiff writes the changes as a layer tar: added and modified paths
-// with their content, deleted ones as ".wh." whiteouts (engine.Commit's
-// format).
-func (j *job) writeDiff(ctx context.Context, id string, changes []driver.Change, w io.Writer) error {
-	slices.SortFunc(changes, func(a, b driver.Change) int { return strings.Compare(a.Path, b.Path) })
-	tw := tar.NewWriter(w)
-	for _, ch := range changes {
-		name := cleanRel(ch.Path)
-		if name == "." || name == "" {
-			continue
-		}
-		if ch.Kind == 2 {
-			dir, base := path.Split(name)
-			if err := tw.WriteHeader(&tar.Header{Name: dir + ".wh." + base, Typeflag: tar.TypeReg, Mode: 0o600}); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := j.copyPath(ctx, id, name, tw); err != nil {
-			return err
-		}
-	}
-	return tw.Close()
-}
-
-// copyPath adds one changed path: a directory's own entry, or a file.
-func (j *job) copyPath(ctx context.Context, id, name string, tw *tar.Writer) error {
-	rc, _, err := j.b.containers.GetArchive(ctx, id, "/"+name)
-	if errdefs.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("commit: read %s: %w", name, err)
-	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	hdr, err := tr.Next()
-	if err != nil {
-		return fmt.Errorf("commit: read %s: %w", name, err)
-	}
-	hdr.Name = name
-	if hdr.Typeflag == tar.TypeDir {
-		hdr.Name += "/"
-		hdr.Size = 0
-		return tw.WriteHeader(hdr)
-	}
-	if err := tw.WriteHeader(hdr); err != nil {
-		return err
-	}
-	_, err = io.Copy(tw, tr)
 	return err
 }
 

@@ -1,12 +1,9 @@
 package engine
 
 import (
-	"archive/tar"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"path"
 	"slices"
 	"strings"
 
@@ -88,7 +85,7 @@ func (e *Engine) Commit(ctx context.Context, ref string, opts CommitOptions) (st
 	}
 	changes = withoutMounted(changes)
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeDiff(ctx, fs, id, changes, pw)) }()
+	go func() { pw.CloseWithError(WriteDiff(ctx, fs.GetArchive, id, changes, pw)) }()
 	img, err := store.Commit(ctx, imageID, pr, imagestore.CommitOptions{Ref: named, Config: imageConfig(&cfg),
 		Changes: opts.Changes, Author: opts.Author, Comment: opts.Comment, ContainerID: id,
 		CreatedBy: strings.Join(append(slices.Clone(cfg.Entrypoint), cfg.Cmd...), " ")})
@@ -119,57 +116,4 @@ func imageConfig(c *container.Config) dockerspec.DockerOCIImageConfig {
 		}
 	}
 	return out
-}
-
-// writeDiff writes the changes as a layer tar: added and modified paths
-// with their content, deleted ones as ".wh." whiteouts.
-func writeDiff(ctx context.Context, fs driver.Filesystem, id string, changes []driver.Change, w io.Writer) error {
-	slices.SortFunc(changes, func(a, b driver.Change) int { return strings.Compare(a.Path, b.Path) })
-	tw := tar.NewWriter(w)
-	for _, ch := range changes {
-		name := strings.TrimPrefix(path.Clean("/"+ch.Path), "/")
-		if name == "" {
-			continue
-		}
-		if ch.Kind == 2 {
-			dir, base := path.Split(name)
-			if err := tw.WriteHeader(&tar.Header{Name: dir + ".wh." + base, Typeflag: tar.TypeReg, Mode: 0o600}); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := copyPath(ctx, fs, id, name, tw); err != nil {
-			return err
-		}
-	}
-	return tw.Close()
-}
-
-// copyPath adds one changed path: a directory's own entry, or a file.
-func copyPath(ctx context.Context, fs driver.Filesystem, id, name string, tw *tar.Writer) error {
-	rc, _, err := fs.GetArchive(ctx, id, "/"+name)
-	if errdefs.IsNotFound(err) {
-		return nil // gone since the change list was read
-	}
-	if err != nil {
-		return fmt.Errorf("commit: read %s: %w", name, err)
-	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	hdr, err := tr.Next()
-	if err != nil {
-		return fmt.Errorf("commit: read %s: %w", name, err)
-	}
-	// The archive's first entry is the path itself, named by its base.
-	hdr.Name = name
-	if hdr.Typeflag == tar.TypeDir {
-		hdr.Name += "/"
-		hdr.Size = 0
-		return tw.WriteHeader(hdr)
-	}
-	if err := tw.WriteHeader(hdr); err != nil {
-		return err
-	}
-	_, err = io.Copy(tw, tr)
-	return err
 }
