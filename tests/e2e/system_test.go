@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,7 +101,8 @@ func TestSystemDifferential(t *testing.T) {
 			// Container sizes differ: the core writes /etc/hosts into the
 			// root file system, where dockerd bind-mounts it.
 			harness.MustDocker(t, host, "system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Active}}"),
-			harness.MustDocker(t, host, "system", "df", "-v", "--format", "{{range .Volumes}}{{.Name}} {{.Links}} {{.Size}};{{end}}"),
+			// dockerd lists volumes in no fixed order: compared sorted.
+			sortedEntries(harness.MustDocker(t, host, "system", "df", "-v", "--format", "{{range .Volumes}}{{.Name}} {{.Links}} {{.Size}};{{end}}")),
 			harness.MustDocker(t, host, "builder", "prune", "-f"),
 			strconv.Itoa(strings.Count(harness.MustDocker(t, host, "container", "prune", "-f"), "\n")),
 			// volume prune is left out: dockerd 20.10 (API 1.41) prunes
@@ -116,4 +118,11 @@ func TestSystemDifferential(t *testing.T) {
 			t.Errorf("%s:\n  sockerless: %q\n  dockerd:    %q", name, got[1][k], got[0][k])
 		}
 	}
+}
+
+// sortedEntries sorts the ";"-terminated entries of s.
+func sortedEntries(s string) string {
+	entries := strings.Split(strings.TrimSuffix(strings.TrimSpace(s), ";"), ";")
+	slices.Sort(entries)
+	return strings.Join(entries, ";") + ";"
 }
