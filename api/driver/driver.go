@@ -36,6 +36,10 @@ type Mount struct {
 	// Destination is the absolute path inside the container.
 	Destination string
 	ReadOnly    bool
+	// Volume is the volume's name when Type is "volume": drivers that
+	// keep volumes outside the host (ECS: EFS access points) key them by
+	// it.
+	Volume string `json:",omitempty"`
 }
 
 // Spec is what a driver needs to know to run a container. The core fills it
@@ -262,6 +266,15 @@ type Statter interface {
 // Resizer is implemented by drivers whose main process has a terminal.
 type Resizer interface {
 	Resize(ctx context.Context, id string, size TermSize) error
+}
+
+// VolumeRemover is implemented by drivers that keep volume data away
+// from the backend's host (ECS: one EFS access point per volume). The core
+// calls RemoveVolume before it forgets a volume (docker volume rm, prune);
+// an error keeps the volume, so that nothing is left behind unrecorded.
+// A volume the driver never saw is not an error.
+type VolumeRemover interface {
+	RemoveVolume(ctx context.Context, name string) error
 }
 
 // Capabilities report what a driver can do, as data.

@@ -359,7 +359,11 @@ func stickyBit(mode os.FileMode) os.FileMode {
 func driverMounts(ms []Mount) []driver.Mount {
 	out := make([]driver.Mount, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, m.Mount)
+		dm := m.Mount
+		if dm.Type == "volume" {
+			dm.Volume = m.Name
+		}
+		out = append(out, dm)
 	}
 	return out
 }

@@ -89,8 +89,12 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 		return nil, err
 	}
 	nets.SetEvents(bus)
-	vols, err := volumes.Open(ctx, volumes.Options{Dir: filepath.Join(opts.DataDir, "volumes"), Store: st,
-		Backend: opts.Driver.Name, Events: bus})
+	volOpts := volumes.Options{Dir: filepath.Join(opts.DataDir, "volumes"), Store: st,
+		Backend: opts.Driver.Name, Events: bus}
+	if vr, ok := opts.Driver.Extra.(driver.VolumeRemover); ok {
+		volOpts.Remove = vr.RemoveVolume
+	}
+	vols, err := volumes.Open(ctx, volOpts)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,7 @@ type Manager struct {
 	dir     string
 	backend string
 	events  events.Publisher
+	remove  func(ctx context.Context, name string) error
 	now     func() time.Time
 
 	mu   sync.Mutex
@@ -68,6 +69,9 @@ type Options struct {
 	Store   *store.Store
 	Backend string
 	Events  events.Publisher
+	// Remove, when set, is called before a volume is forgotten (the
+	// driver's [driver.VolumeRemover]); its error keeps the volume.
+	Remove func(ctx context.Context, name string) error
 }
 
 // Open loads the volumes recorded in opts.Store.
@@ -75,7 +79,7 @@ func Open(ctx context.Context, opts Options) (*Manager, error) {
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open volumes: %w", err)
 	}
-	m := &Manager{st: opts.Store, dir: opts.Dir, backend: opts.Backend, events: opts.Events, now: time.Now,
+	m := &Manager{st: opts.Store, dir: opts.Dir, backend: opts.Backend, events: opts.Events, remove: opts.Remove, now: time.Now,
 		vols: map[string]*volume.Volume{}, refs: map[string]map[string]struct{}{}}
 	err := m.st.List(kind, func(name string, data []byte) error {
 		var v volume.Volume
@@ -218,6 +222,11 @@ func (m *Manager) removeLocked(ctx context.Context, name string) error {
 		}
 		slices.Sort(ids)
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("remove %s: volume is in use - %v", name, ids))
+	}
+	if m.remove != nil {
+		if err := m.remove(ctx, name); err != nil {
+			return fmt.Errorf("remove %s: %w", name, err)
+		}
 	}
 	if err := m.st.Delete(kind, name); err != nil {
 		return err

@@ -1,10 +1,14 @@
 package volumes
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/containerd/errdefs"
@@ -166,4 +170,43 @@ func TestAnonymousListPrune(t *testing.T) {
 func volumeReq(name string, labels map[string]string) (r volume.CreateRequest) {
 	r.Name, r.Labels = name, labels
 	return r
+}
+
+// The driver's remover runs before a volume is forgotten; its error keeps
+// the volume, on rm and on prune.
+func TestRemoveHook(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var removed []string
+	fail := true
+	m, err := Open(t.Context(), Options{Dir: filepath.Join(dir, "volumes"), Store: st, Backend: "fake",
+		Remove: func(_ context.Context, name string) error {
+			if fail {
+				return errors.New("access point busy")
+			}
+			removed = append(removed, name)
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Create(t.Context(), volume.CreateRequest{Name: "data"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Remove(t.Context(), "data", false); err == nil || !strings.Contains(err.Error(), "access point busy") {
+		t.Fatalf("remove with a failing driver: %v", err)
+	}
+	if _, err := m.Get(t.Context(), "data"); err != nil {
+		t.Fatalf("volume lost after a failed driver removal: %v", err)
+	}
+	fail = false
+	if err := m.Remove(t.Context(), "data", false); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(removed, []string{"data"}) {
+		t.Errorf("driver removals: %v", removed)
+	}
 }

@@ -25,6 +25,14 @@ type Config struct {
 	LogGroup string
 	// AgentPath is the sockerless-agent executable inside the workload.
 	AgentPath string
+	// AgentImage, when set, is an image whose entrypoint is
+	// sockerless-agent: an init container of every task copies the agent
+	// from it into a task volume the workload runs it from, so any image
+	// works. Without it the agent must be in the image at AgentPath.
+	AgentImage string
+	// FileSystem is the EFS file system of volumes; empty: the one made
+	// with creation token sockerless-<cluster>, made at first use.
+	FileSystem string
 	// AgentPort is the port the agent listens on inside the task.
 	AgentPort int
 	// Poll is how often running tasks and their logs are polled.
@@ -43,6 +51,8 @@ const (
 	EnvExecutionRole  = "SOCKERLESS_ECS_EXECUTION_ROLE_ARN"
 	EnvLogGroup       = "SOCKERLESS_ECS_LOG_GROUP"
 	EnvAgentPath      = "SOCKERLESS_AGENT_PATH"
+	EnvAgentImage     = "SOCKERLESS_ECS_AGENT_IMAGE"
+	EnvFileSystem     = "SOCKERLESS_ECS_EFS_FILE_SYSTEM"
 	EnvPoll           = "SOCKERLESS_ECS_POLL"
 )
 
@@ -66,6 +76,8 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	set(&c.ExecutionRole, EnvExecutionRole, "")
 	set(&c.LogGroup, EnvLogGroup, "/sockerless/ecs")
 	set(&c.AgentPath, EnvAgentPath, "sockerless-agent")
+	set(&c.AgentImage, EnvAgentImage, "")
+	set(&c.FileSystem, EnvFileSystem, "")
 	if c.Subnets == nil {
 		c.Subnets = list(getenv(EnvSubnets), "")
 	}

@@ -23,6 +23,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/rs/zerolog"
 
@@ -44,6 +45,10 @@ type Driver struct {
 	// ctx outlives requests: the task watchers run on it until Close.
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	// volMu serializes the EFS work of volumes (one access point each).
+	volMu sync.Mutex
+	vols  *volumeStore
 
 	mu    sync.Mutex
 	tasks map[string]string       // container ID → ARN of its current task
@@ -78,6 +83,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Driver, error) {
 	}
 	d := &Driver{cfg: cfg, log: log, tokens: key, tasks: map[string]string{}, conns: map[string]*client.Conn{},
 		ecs: ecs.NewFromConfig(awsCfg), logs: cloudwatchlogs.NewFromConfig(awsCfg)}
+	d.vols = &volumeStore{efs: efs.NewFromConfig(awsCfg), cfg: &d.cfg, poll: cfg.Poll, aps: map[string]string{}}
 	d.ctx, d.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if d.cfg.ExecutionRole == "" {
 		id, err := sts.NewFromConfig(awsCfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

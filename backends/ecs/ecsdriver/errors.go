@@ -19,13 +19,17 @@ func awsErr(err error) error {
 	}
 	msg := fmt.Sprintf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
 	switch ae.ErrorCode() {
-	case "ClientException", "InvalidParameterException", "InvalidParameterValueException", "ValidationException":
+	case "ClientException", "InvalidParameterException", "InvalidParameterValueException", "ValidationException", "BadRequest":
 		return errdefs.ErrInvalidArgument.WithMessage(msg)
-	case "ResourceNotFoundException", "ClusterNotFoundException", "TaskDefinitionNotFoundException":
+	case "ResourceNotFoundException", "ClusterNotFoundException", "TaskDefinitionNotFoundException",
+		"FileSystemNotFound", "AccessPointNotFound", "MountTargetNotFound", "SubnetNotFound":
 		return errdefs.ErrNotFound.WithMessage(msg)
 	case "AccessDeniedException", "AccessDeniedExceptionException", "UnrecognizedClientException":
 		return errdefs.ErrPermissionDenied.WithMessage(msg)
-	case "ThrottlingException", "ServerException", "ServiceUnavailableException":
+	case "IncorrectFileSystemLifeCycleState", "IncorrectMountTargetState", "MountTargetConflict":
+		return errdefs.ErrConflict.WithMessage(msg)
+	case "ThrottlingException", "ServerException", "ServiceUnavailableException", "AccessPointLimitExceeded",
+		"FileSystemLimitExceeded", "MountTargetLimitExceeded", "InsufficientThroughputCapacity":
 		return errdefs.ErrUnavailable.WithMessage(msg)
 	}
 	return errdefs.ErrUnknown.WithMessage(msg)

@@ -18,7 +18,11 @@ import (
 // from disk is created again at its next start: the registration then adds
 // a revision, which Remove deregisters with the others.
 func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
-	if _, err := d.ecs.RegisterTaskDefinition(ctx, d.taskDefinition(spec)); err != nil {
+	in, err := d.taskDefinition(ctx, spec)
+	if err != nil {
+		return err
+	}
+	if _, err := d.ecs.RegisterTaskDefinition(ctx, in); err != nil {
 		return fmt.Errorf("ecs backend: register task definition: %w", awsErr(err))
 	}
 	return nil

@@ -1,6 +1,7 @@
 package ecsdriver
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,11 @@ func tags(spec driver.Spec) []types.Tag {
 // simulators/aws/internal/ecs/ports.go), serving the container's root.
 func (d *Driver) entryPoint(spec driver.Spec) []string {
 	port := strconv.Itoa(d.cfg.AgentPort)
-	ep := []string{d.cfg.AgentPath, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}",
+	agent := d.cfg.AgentPath
+	if d.cfg.AgentImage != "" {
+		agent = agentDir + "/sockerless-agent"
+	}
+	ep := []string{agent, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}",
 		"--linger", "5s", "--log-level", "error"}
 	if spec.TTY {
 		ep = append(ep, "--tty")
@@ -56,8 +61,14 @@ func (d *Driver) entryPoint(spec driver.Spec) []string {
 //
 // The image is the reference the user gave (the image ID when there is
 // none); the task's size is the smallest Fargate size that holds the
-// container's --cpus and --memory.
-func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInput {
+// container's --cpus and --memory. Volumes are EFS access points (made
+// here when new). With an agent image, an init container delivers the
+// agent ([Driver.agentInit]).
+func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.RegisterTaskDefinitionInput, error) {
+	vols, points, err := d.mounts(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
 	env := []types.KeyValuePair{
 		{Name: aws.String("SOCKERLESS_AGENT_TOKEN"), Value: aws.String(d.tokens.Token(spec.ID))},
 		{Name: aws.String("SOCKERLESS_CONTAINER_ID"), Value: aws.String(spec.ID)},
@@ -88,16 +99,27 @@ func (d *Driver) taskDefinition(spec driver.Spec) *ecs.RegisterTaskDefinitionInp
 	if spec.User != "" {
 		c.User = aws.String(spec.User)
 	}
+	defs := []types.ContainerDefinition{c}
+	if d.cfg.AgentImage != "" {
+		vols = append(vols, types.Volume{Name: aws.String(agentVolume)})
+		defs[0].MountPoints = append(points, types.MountPoint{SourceVolume: aws.String(agentVolume),
+			ContainerPath: aws.String(agentDir), ReadOnly: aws.Bool(true)})
+		defs[0].DependsOn = []types.ContainerDependency{{ContainerName: aws.String(agentContainer), Condition: types.ContainerConditionSuccess}}
+		defs = append(defs, d.agentInit(spec))
+	} else {
+		defs[0].MountPoints = points
+	}
 	return &ecs.RegisterTaskDefinitionInput{
 		Family:                  aws.String(family(spec.ID)),
-		ContainerDefinitions:    []types.ContainerDefinition{c},
+		ContainerDefinitions:    defs,
+		Volumes:                 vols,
 		NetworkMode:             types.NetworkModeAwsvpc,
 		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
 		Cpu:                     aws.String(cpu),
 		Memory:                  aws.String(mem),
 		ExecutionRoleArn:        aws.String(d.cfg.ExecutionRole),
 		Tags:                    tags(spec),
-	}
+	}, nil
 }
 
 // logStream is the CloudWatch stream the awslogs driver writes a task's

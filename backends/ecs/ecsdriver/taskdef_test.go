@@ -24,7 +24,10 @@ func TestTaskDefinition(t *testing.T) {
 	d := testDriver()
 	spec := driver.Spec{ID: "c0ffee", Name: "web", Image: "sha256:abc", Path: "sh", Args: []string{"-c", "echo hi"},
 		Env: []string{"PATH=/bin", "A=b=c"}, WorkingDir: "/srv", User: "1000", TTY: true, StopSignal: syscall.SIGTERM}
-	in := d.taskDefinition(spec)
+	in, err := d.taskDefinition(t.Context(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if aws.ToString(in.Family) != "sockerless-c0ffee" || aws.ToString(in.Cpu) != "256" || aws.ToString(in.Memory) != "512" ||
 		in.NetworkMode != types.NetworkModeAwsvpc {
 		t.Errorf("task definition: family %s cpu %s memory %s mode %s", aws.ToString(in.Family), aws.ToString(in.Cpu), aws.ToString(in.Memory), in.NetworkMode)
@@ -55,9 +58,49 @@ func TestTaskDefinition(t *testing.T) {
 	}
 	// The user's reference and limits reach the task.
 	spec.ImageRef, spec.NanoCPUs, spec.Memory = "123.dkr.ecr.us-east-1.amazonaws.com/app:1", 2e9, 3<<30
-	in = d.taskDefinition(spec)
+	in, _ = d.taskDefinition(t.Context(), spec)
 	if img := aws.ToString(in.ContainerDefinitions[0].Image); img != spec.ImageRef || aws.ToString(in.Cpu) != "2048" || aws.ToString(in.Memory) != "4096" {
 		t.Errorf("with limits: image %s cpu %s memory %s", img, aws.ToString(in.Cpu), aws.ToString(in.Memory))
+	}
+}
+
+// With an agent image, an init container delivers the agent into a task
+// volume the workload runs it from; binds and tmpfs are refused.
+func TestTaskDefinitionAgentImageAndMounts(t *testing.T) {
+	d := testDriver()
+	d.cfg.AgentImage = "public.ecr.aws/sockerless/agent:1"
+	spec := driver.Spec{ID: "c0ffee", Image: "sha256:abc", Path: "true"}
+	in, err := d.taskDefinition(t.Context(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.ContainerDefinitions) != 2 || len(in.Volumes) != 1 || aws.ToString(in.Volumes[0].Name) != agentVolume {
+		t.Fatalf("containers %d volumes %+v", len(in.ContainerDefinitions), in.Volumes)
+	}
+	main, init := in.ContainerDefinitions[0], in.ContainerDefinitions[1]
+	if main.EntryPoint[0] != "/sockerless/sockerless-agent" || len(main.DependsOn) != 1 ||
+		aws.ToString(main.DependsOn[0].ContainerName) != agentContainer || main.DependsOn[0].Condition != types.ContainerConditionSuccess {
+		t.Errorf("main: entry point %v depends on %+v", main.EntryPoint, main.DependsOn)
+	}
+	if len(main.MountPoints) != 1 || !aws.ToBool(main.MountPoints[0].ReadOnly) || aws.ToString(main.MountPoints[0].ContainerPath) != agentDir {
+		t.Errorf("main mount points %+v", main.MountPoints)
+	}
+	if aws.ToString(init.Image) != d.cfg.AgentImage || aws.ToBool(init.Essential) ||
+		!cmp.Equal(init.Command, []string{"install", agentDir}) || aws.ToString(init.MountPoints[0].ContainerPath) != agentDir {
+		t.Errorf("init container %+v", init)
+	}
+	for _, tc := range []struct {
+		m    driver.Mount
+		want string
+	}{
+		{driver.Mount{Type: "bind", Source: "/var/run/docker.sock", Destination: "/var/run/docker.sock"}, "bind mounts are not supported by the ecs backend"},
+		{driver.Mount{Type: "tmpfs", Destination: "/run"}, "tmpfs mounts are not supported by the ecs backend"},
+		{driver.Mount{Type: "volume", Volume: "v", Destination: "/sockerless"}, "where the agent is delivered"},
+	} {
+		spec.Mounts = []driver.Mount{tc.m}
+		if _, err := d.taskDefinition(t.Context(), spec); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("mount %+v: %v, want %q", tc.m, err, tc.want)
+		}
 	}
 }
 

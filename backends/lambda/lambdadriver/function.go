@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/containerd/errdefs"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,6 +68,11 @@ func (d *Driver) createInput(spec driver.Spec) *lambda.CreateFunctionInput {
 // disk is created again at its next start: the function then exists
 // already and is updated instead.
 func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
+	if len(spec.Mounts) > 0 {
+		m := spec.Mounts[0]
+		return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf(
+			"%s mounts are not supported by the lambda backend: a function has no host or Docker volumes (%s)", m.Type, m.Destination))
+	}
 	in := d.createInput(spec)
 	_, err := d.lambda.CreateFunction(ctx, in)
 	var conflict *types.ResourceConflictException

@@ -18,17 +18,21 @@ import (
 //	--execution-role ARN    ($SOCKERLESS_ECS_EXECUTION_ROLE_ARN)
 //	--log-group NAME        ($SOCKERLESS_ECS_LOG_GROUP, /sockerless/ecs)
 //	--agent-path PATH       the agent inside the workload ($SOCKERLESS_AGENT_PATH)
+//	--agent-image REF       deliver the agent from this image by an init container ($SOCKERLESS_ECS_AGENT_IMAGE)
+//	--efs-file-system ID    the volumes' EFS file system ($SOCKERLESS_ECS_EFS_FILE_SYSTEM)
 func splitFlags(args []string) (ecsdriver.Config, []string, error) {
 	var c ecsdriver.Config
 	dst := map[string]func(string){
-		"endpoint-url":   func(v string) { c.Endpoint = v },
-		"region":         func(v string) { c.Region = v },
-		"cluster":        func(v string) { c.Cluster = v },
-		"subnet":         func(v string) { c.Subnets = append(c.Subnets, v) },
-		"security-group": func(v string) { c.SecurityGroups = append(c.SecurityGroups, v) },
-		"execution-role": func(v string) { c.ExecutionRole = v },
-		"log-group":      func(v string) { c.LogGroup = v },
-		"agent-path":     func(v string) { c.AgentPath = v },
+		"endpoint-url":    func(v string) { c.Endpoint = v },
+		"region":          func(v string) { c.Region = v },
+		"cluster":         func(v string) { c.Cluster = v },
+		"subnet":          func(v string) { c.Subnets = append(c.Subnets, v) },
+		"security-group":  func(v string) { c.SecurityGroups = append(c.SecurityGroups, v) },
+		"execution-role":  func(v string) { c.ExecutionRole = v },
+		"log-group":       func(v string) { c.LogGroup = v },
+		"agent-path":      func(v string) { c.AgentPath = v },
+		"agent-image":     func(v string) { c.AgentImage = v },
+		"efs-file-system": func(v string) { c.FileSystem = v },
 	}
 	var rest []string
 	for i := 0; i < len(args); i++ {
