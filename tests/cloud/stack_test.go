@@ -56,6 +56,7 @@ type stack struct {
 	Host     string // DOCKER_HOST
 	Endpoint string // the simulator's URL
 	token    string
+	opts     stackOptions
 	log      *syncBuffer
 	sim      *exec.Cmd
 	backend  *exec.Cmd
@@ -74,9 +75,25 @@ func startLambda(t testing.TB) *stack {
 	return startStack(t, "lambda")
 }
 
+// stackOptions change how the stack runs workloads.
+type stackOptions struct {
+	// DockerHost, when set, runs the simulator with --runtime docker on
+	// that dockerd: workloads are real containers from their images.
+	DockerHost string
+	// AgentImage, when set, is the ECS backend's --agent-image: an init
+	// container delivers the agent into each task.
+	AgentImage string
+}
+
 // startStack starts the simulator, sockerless-backend-<backend> and the
 // frontend in a fresh directory. Everything is stopped when t ends.
 func startStack(t testing.TB, backend string) *stack {
+	t.Helper()
+	return startStackWith(t, backend, stackOptions{})
+}
+
+// startStackWith is startStack with opts.
+func startStackWith(t testing.TB, backend string, opts stackOptions) *stack {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts the AWS simulator and a cloud backend")
@@ -91,11 +108,15 @@ func startStack(t testing.TB, backend string) *stack {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	s := &stack{t: t, kind: backend, bin: bin, dir: dir, Host: "unix://" + filepath.Join(dir, "docker.sock"),
-		token: randomHex(16), log: &syncBuffer{}}
+		token: randomHex(16), log: &syncBuffer{}, opts: opts}
 	t.Cleanup(s.stop)
 	port := freePort(t)
 	s.Endpoint = "http://127.0.0.1:" + port
-	s.sim = s.start("sockerless-sim-aws", "--listen", "127.0.0.1:"+port, "--log-level", "warn")
+	simArgs := []string{"--listen", "127.0.0.1:" + port, "--log-level", "warn"}
+	if opts.DockerHost != "" {
+		simArgs = append(simArgs, "--runtime", "docker", "--docker-host", opts.DockerHost)
+	}
+	s.sim = s.start("sockerless-sim-aws", simArgs...)
 	waitHTTP(t, s.Endpoint, s.log)
 	s.startBackend()
 	s.frontend = s.start("sockerless-frontend-docker", "--listen", s.Host, "--log-level", "warn",
@@ -122,8 +143,11 @@ func (s *stack) start(name string, args ...string) *exec.Cmd {
 func (s *stack) startBackend() {
 	sock := filepath.Join(s.dir, "backend.sock")
 	os.Remove(sock)
-	s.backend = s.start("sockerless-backend-"+s.kind, "--listen", "unix://"+sock, "--log-level", "warn",
-		"--data-dir", filepath.Join(s.dir, s.kind))
+	args := []string{"--listen", "unix://" + sock, "--log-level", "warn", "--data-dir", filepath.Join(s.dir, s.kind)}
+	if s.opts.AgentImage != "" {
+		args = append(args, "--agent-image", s.opts.AgentImage)
+	}
+	s.backend = s.start("sockerless-backend-"+s.kind, args...)
 	waitSocket(s.t, sock, s.log)
 }
 

@@ -2,6 +2,7 @@ package ecsdriver
 
 import (
 	"context"
+	"github.com/containerd/errdefs"
 	"strconv"
 	"strings"
 
@@ -65,6 +66,12 @@ func (d *Driver) entryPoint(spec driver.Spec) []string {
 // here when new). With an agent image, an init container delivers the
 // agent ([Driver.agentInit]).
 func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.RegisterTaskDefinitionInput, error) {
+	// Docker's default hostname is the ID's first 12 digits; another was
+	// asked for (--hostname), which awsvpc tasks cannot have.
+	if spec.Hostname != "" && spec.Hostname != spec.ID[:min(12, len(spec.ID))] {
+		return nil, errdefs.ErrNotImplemented.WithMessage("--hostname is not supported by the ecs backend: " +
+			"an awsvpc task's hostname is its network interface's (asked for " + spec.Hostname + ")")
+	}
 	vols, points, err := d.mounts(ctx, spec)
 	if err != nil {
 		return nil, err

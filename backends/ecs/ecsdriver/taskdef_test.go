@@ -104,6 +104,18 @@ func TestTaskDefinitionAgentImageAndMounts(t *testing.T) {
 	}
 }
 
+func TestTaskDefinitionHostname(t *testing.T) {
+	d := testDriver()
+	spec := driver.Spec{ID: "0123456789abcdef", Hostname: "0123456789ab", Image: "sha256:abc", Path: "true"}
+	if _, err := d.taskDefinition(t.Context(), spec); err != nil {
+		t.Errorf("docker's default hostname: %v", err)
+	}
+	spec.Hostname = "ci-box"
+	if _, err := d.taskDefinition(t.Context(), spec); err == nil || !strings.Contains(err.Error(), "--hostname is not supported by the ecs backend") {
+		t.Errorf("--hostname ci-box: %v", err)
+	}
+}
+
 func TestExitStatus(t *testing.T) {
 	stopped := time.Unix(1700000000, 0)
 	tests := []struct {

@@ -1,0 +1,93 @@
+package cloud
+
+import (
+	"archive/tar"
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sockerless/sockerless/tests/harness"
+	"github.com/sockerless/sockerless/tests/runners"
+)
+
+// agentImage is the image the ECS backend's init container delivers the
+// agent from (--agent-image), imported into the simulator's dockerd.
+const agentImage = "sockerless-agent:test"
+
+// Acceptance 3: the act suite of tests/runners on the ECS backend, with
+// the simulator running every task's containers as real Docker containers
+// (--runtime docker on a dockerd of the test's own) and the agent
+// delivered by an init container. The same expectations as on the memory
+// backend; the workflows that cannot run on ECS say so (# backends) and
+// docs/RUNNERS.md gives the reasons. Afterwards nothing is left: no
+// container, task, task definition, EFS access point or Docker container.
+func TestECSActSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs act against the ECS backend on a real dockerd")
+	}
+	actBin, _ := runners.Tools(t)
+	dd := harness.StartDockerd(t)
+	bin := binaries(t)
+	importAgentImage(t, dd.Host, filepath.Join(bin, "sockerless-agent"))
+	// The images are the simulator's dockerd's (what the tasks run) and
+	// the backend's (what docker create resolves).
+	runners.ImportImages(t, dd.Host)
+	s := startStackWith(t, "ecs", stackOptions{DockerHost: dd.Host, AgentImage: agentImage})
+	runners.ImportImages(t, s.Host)
+	before := runners.ListResources(t, s.Host)
+
+	act := runners.Act{Bin: actBin, Host: s.Host, Image: runners.RunnerImage, DaemonSocket: "-"}
+	sem := make(chan struct{}, runners.Parallel)
+	st := runners.RunSuite(t, "act", runners.Workflows(t), "ecs", sem, act.Run)
+	t.Logf("sockerless (ecs on the simulator, docker runtime), %d at a time: act suite %v", runners.Parallel, st)
+
+	after := runners.ListResources(t, s.Host)
+	if i := slices.Index(after.Volumes, "act-toolcache"); i >= 0 {
+		after.Volumes = slices.Delete(after.Volumes, i, i+1)
+		s.mustDocker("volume", "rm", "act-toolcache")
+	}
+	if !slices.Equal(before.Containers, after.Containers) || !slices.Equal(before.Volumes, after.Volumes) ||
+		!slices.Equal(before.Networks, after.Networks) {
+		t.Errorf("left behind in Sockerless: before %v, after %v", before, after)
+	}
+	var tds struct{ TaskDefinitionArns []string }
+	s.aws(&tds, "ecs", "list-task-definitions", "--family-prefix", "sockerless-", "--status", "ACTIVE")
+	var tasks struct{ TaskArns []string }
+	s.aws(&tasks, "ecs", "list-tasks", "--cluster", "sockerless", "--desired-status", "RUNNING")
+	var aps struct{ AccessPoints []struct{ AccessPointId string } }
+	s.aws(&aps, "efs", "describe-access-points")
+	if len(tds.TaskDefinitionArns)+len(tasks.TaskArns)+len(aps.AccessPoints) != 0 {
+		t.Errorf("left behind in the simulator: task definitions %v, running tasks %v, access points %v",
+			tds.TaskDefinitionArns, tasks.TaskArns, aps.AccessPoints)
+	}
+	if out := harness.MustDocker(t, dd.Host, "ps", "-aq"); out != "" {
+		t.Errorf("containers left on the simulator's dockerd: %q", out)
+	}
+	if out := harness.MustDocker(t, dd.Host, "volume", "ls", "-q"); out != "" {
+		t.Errorf("volumes left on the simulator's dockerd: %q", out)
+	}
+}
+
+// importAgentImage imports an image holding only the static agent, with
+// it as entrypoint, into the dockerd at host.
+func importAgentImage(t *testing.T, host, agent string) {
+	t.Helper()
+	data, err := os.ReadFile(agent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "sockerless-agent", Mode: 0o755, Size: int64(len(data))})
+	tw.Write(data)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := harness.Docker(t, host, buf.Bytes(), "import", "--change", `ENTRYPOINT ["/sockerless-agent"]`, "-", agentImage)
+	if r.ExitCode != 0 || !strings.HasPrefix(r.Stdout, "sha256:") {
+		t.Fatalf("docker import %s: exit %d: %s", agentImage, r.ExitCode, r.Stderr)
+	}
+}
