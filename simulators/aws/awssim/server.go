@@ -91,12 +91,21 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("runtime %q: want process or docker", opts.Runtime)
 	}
+	// EFS comes before ECS, whose tasks mount its file systems.
+	efsData, err := s.scratchDir("efs")
+	if err != nil {
+		return nil, err
+	}
+	if s.efs, err = efs.New(opts.Account, store, s.ec2, efsData); err != nil {
+		return nil, err
+	}
+	s.addREST("elasticfilesystem", s.efs.Handler(bodyFrom))
 	scratch, err := s.scratchDir("ecs-tasks")
 	if err != nil {
 		return nil, err
 	}
 	if s.ecs, err = ecs.New(ctx, ecs.Config{Account: opts.Account, Store: store, Logs: s.logs, Net: s.ec2,
-		Scratch: scratch, Docker: s.docker}); err != nil {
+		Scratch: scratch, Docker: s.docker, EFS: s.efs}); err != nil {
 		return nil, err
 	}
 	s.addJSON(s.ecs.JSON())
@@ -122,10 +131,6 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.addJSON(s.sd.JSON())
-	if s.efs, err = efs.New(opts.Account, store, s.ec2); err != nil {
-		return nil, err
-	}
-	s.addREST("elasticfilesystem", s.efs.Handler(bodyFrom))
 	return s, nil
 }
 

@@ -77,6 +77,8 @@ type Spec struct {
 	Stdin io.Reader
 	// Stdout and Stderr receive the container's output (may be nil).
 	Stdout, Stderr io.Writer
+	// Mounts are the container's volumes and bind mounts.
+	Mounts []Mount
 }
 
 // Container is a started container.
@@ -106,6 +108,7 @@ func (r *Runtime) Start(ctx context.Context, spec Spec) (*Container, error) {
 	// simulator hands out (SOCKERLESS_SIM_PORT_*) are on the loopback.
 	hc := &container.HostConfig{NetworkMode: "host"}
 	hc.Memory, hc.CPUShares = spec.Memory, spec.CPUShares
+	hc.Mounts = mounts(spec.Mounts)
 	created, err := r.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc})
 	if err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ type Service struct {
 	logs    *logs.Service
 	net     Network           // awsvpc tasks' interfaces
 	docker  *dockerrt.Runtime // nil: containers run as host processes
+	efs     FileSystems       // EFS volumes' data
 	now     func() time.Time
 	scratch string // parent of the tasks' working directories
 

@@ -52,12 +52,14 @@ type Config struct {
 	// Docker, when set, runs the containers as Docker containers from
 	// their images instead of host processes.
 	Docker *dockerrt.Runtime
+	// EFS holds the data of the file systems that tasks mount.
+	EFS FileSystems
 }
 
 // New returns the ECS service. Tasks a previous run left unfinished are
 // stopped: their processes or containers ended, their interfaces deleted.
 func New(ctx context.Context, cfg Config) (*Service, error) {
-	s := &Service{account: cfg.Account, store: cfg.Store, logs: cfg.Logs, net: cfg.Net, docker: cfg.Docker, now: time.Now,
+	s := &Service{account: cfg.Account, store: cfg.Store, logs: cfg.Logs, net: cfg.Net, docker: cfg.Docker, efs: cfg.EFS, now: time.Now,
 		scratch: cfg.Scratch, clusters: map[string]*cluster{}, families: map[string][]*taskDef{}, tasks: map[string]*task{}}
 	if err := os.MkdirAll(cfg.Scratch, 0o755); err != nil {
 		return nil, err
@@ -134,10 +136,12 @@ func (s *Service) load(ctx context.Context) error {
 			for _, pgid := range r.PGIDs {
 				_ = syscall.Kill(-pgid, syscall.SIGKILL)
 			}
-			for _, id := range r.Docker {
-				if s.docker != nil {
+			if s.docker != nil {
+				for _, id := range r.Docker {
 					_ = s.docker.Remove(ctx, id)
 				}
+				// Then the task's volumes, which its containers held.
+				_ = s.docker.RemoveVolumes(ctx, t.TaskArn)
 			}
 			now := stamp(s.now())
 			t.DesiredStatus, t.LastStatus, t.StopCode = "STOPPED", "STOPPED", "TerminationNotice"

@@ -16,10 +16,12 @@ import (
 const defaultStopTimeout = 30 * time.Second
 
 // runLifecycle drives t from PROVISIONING to STOPPED: it attaches the ENI,
-// checks the log configuration, starts every container's process, waits
+// checks the log configuration, sets up the volumes, starts the
+// containers as their dependencies allow ([Service.supervise]), waits
 // for an essential container to exit or for StopTask, stops the rest and
-// releases the network. ctx outlives the RunTask request. Each step happens when its work is done; there are
-// no artificial delays.
+// releases the network and the volumes. ctx outlives the RunTask
+// request. Each step happens when its work is done; there are no
+// artificial delays.
 func (s *Service) runLifecycle(ctx context.Context, t *task) {
 	defer s.wg.Done()
 	defer close(t.done)
@@ -41,82 +43,159 @@ func (s *Service) runLifecycle(ctx context.Context, t *task) {
 		s.finish(ctx, t, "TaskFailedToStart", "ResourceInitializationError: "+err.Error(), shippers)
 		return
 	}
+	mounts, err := s.prepareVolumes(ctx, t)
+	if err != nil {
+		s.finish(ctx, t, "TaskFailedToStart", err.Error(), shippers)
+		return
+	}
 	s.mu.Lock()
 	t.PullStoppedAt = stamp(s.now())
 	s.mu.Unlock()
 
-	exits := make(chan int, len(t.Containers))
-	for i, c := range t.Containers {
-		s.mu.Lock()
-		stopped := t.DesiredStatus == "STOPPED"
-		s.mu.Unlock()
-		if stopped { // StopTask came before every container started
-			break
-		}
-		if err := s.startContainer(ctx, t, c, dir, shippers[i]); err != nil {
-			reason := "CannotStartContainerError: " + err.Error()
-			taskReason := "CannotStartContainerError: Error response from daemon: failed to create shim task: " + err.Error()
-			if errors.Is(err, dockerrt.ErrPull) {
-				// ECS's words for an image it cannot pull.
-				reason = "CannotPullContainerError: " + err.Error()
-				taskReason = reason
-			}
-			s.mu.Lock()
-			c.LastStatus, c.Reason = "STOPPED", reason
-			s.mu.Unlock()
-			s.stopAll(t, time.Second)
-			s.finish(ctx, t, "TaskFailedToStart", taskReason, shippers)
-			return
-		}
-		if c.proc != nil {
-			go func(i int, p workload) { <-p.Done(); exits <- i }(i, c.proc)
-		}
-	}
-	s.mu.Lock()
-	now := s.now()
-	if t.DesiredStatus != "STOPPED" {
-		t.set("RUNNING")
-	}
-	t.StartedAt, t.ConnectivityAt, t.Connectivity = stamp(now), stamp(now), "CONNECTED"
-	s.saveTask(t)
-	s.mu.Unlock()
-
-	s.await(t, exits)
+	s.supervise(ctx, t, dir, mounts, shippers)
 	s.finish(ctx, t, "", "", shippers)
 }
 
-// await waits until every container has stopped: an essential container's
-// exit stops the task; StopTask stops every container.
-func (s *Service) await(t *task, exits chan int) {
+// supervise starts each container once its dependencies meet their
+// conditions and waits until every started container has exited. An
+// essential container that exits, or that can never start, stops the
+// task; StopTask stops every container, and the ones still waiting never
+// start.
+func (s *Service) supervise(ctx context.Context, t *task, dir string, mounts map[string][]dockerrt.Mount, shippers []*shipper) {
+	exits := make(chan int, len(t.Containers))
 	running := 0
-	for _, c := range t.Containers {
-		if c.proc != nil {
-			running++
-		}
-	}
 	stopReq := t.stopReq
-	for running > 0 || stopReq != nil {
+	for {
+		if stopReq != nil {
+			running += s.startReady(ctx, t, dir, mounts, shippers, exits)
+		}
+		s.markRunning(t)
+		if running == 0 && stopReq == nil {
+			return
+		}
 		select {
 		case i := <-exits:
 			running--
-			c := t.Containers[i]
-			code := c.proc.ExitCode()
-			s.mu.Lock()
-			c.LastStatus, c.ExitCode = "STOPPED", &code
-			t.Version++
-			if c.def.essential() && t.DesiredStatus != "STOPPED" {
-				t.DesiredStatus, t.StopCode = "STOPPED", "EssentialContainerExited"
-				t.StoppedReason = "Essential container in task exited"
-				t.StoppingAt = stamp(s.now())
-				close(t.stopReq)
-			}
-			s.saveTask(t)
-			s.mu.Unlock()
+			s.exited(t, t.Containers[i])
 		case <-stopReq:
 			stopReq = nil
 			go s.stopAll(t, 0)
 		}
 	}
+}
+
+// startReady starts, in definition order, every pending container whose
+// dependencies are met, until no more can start, and returns how many
+// processes it started (their exits are sent on exits). A container that
+// cannot start fails the task.
+func (s *Service) startReady(ctx context.Context, t *task, dir string, mounts map[string][]dockerrt.Mount, shippers []*shipper, exits chan<- int) int {
+	started := 0
+	for progress := true; progress; {
+		progress = false
+		for i, c := range t.Containers {
+			s.mu.Lock()
+			if t.DesiredStatus == "STOPPED" { // StopTask came before every container started
+				s.mu.Unlock()
+				return started
+			}
+			r, why := waiting, ""
+			if c.LastStatus == "PENDING" {
+				r, why = t.ready(c)
+			}
+			if r == blocked {
+				s.neverStart(t, c, why)
+				progress = true
+			}
+			s.mu.Unlock()
+			if r != ready {
+				continue
+			}
+			if err := s.startContainer(ctx, t, c, dir, mounts[c.Name], shippers[i]); err != nil {
+				s.failStart(t, c, err)
+				return started
+			}
+			progress = true
+			if c.proc != nil {
+				started++
+				go func(i int, p workload) { <-p.Done(); exits <- i }(i, c.proc)
+			}
+		}
+	}
+	return started
+}
+
+// neverStart stops c, whose dependencies can never be met, as ECS's agent
+// does: exit code 143 and the dependency error as its reason; an
+// essential c stops the task. s.mu is held.
+func (s *Service) neverStart(t *task, c *container, why string) {
+	code := 143
+	c.LastStatus, c.ExitCode, c.Reason = "STOPPED", &code, "CannotStartContainerError: "+why
+	t.Version++
+	if c.def.essential() {
+		s.requestStop(t, "EssentialContainerExited", "Essential container in task exited")
+	}
+	s.saveTask(t)
+}
+
+// failStart records that c could not start and stops the task with
+// TaskFailedToStart.
+func (s *Service) failStart(t *task, c *container, err error) {
+	reason := "CannotStartContainerError: " + err.Error()
+	taskReason := "CannotStartContainerError: Error response from daemon: failed to create shim task: " + err.Error()
+	if errors.Is(err, dockerrt.ErrPull) {
+		// ECS's words for an image it cannot pull.
+		reason = "CannotPullContainerError: " + err.Error()
+		taskReason = reason
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.LastStatus, c.Reason = "STOPPED", reason
+	s.requestStop(t, "TaskFailedToStart", taskReason)
+	s.saveTask(t)
+}
+
+// requestStop sets t's desired status to STOPPED, unless something
+// already did, and wakes its lifecycle. s.mu is held.
+func (s *Service) requestStop(t *task, code, reason string) {
+	if t.DesiredStatus == "STOPPED" {
+		return
+	}
+	t.DesiredStatus, t.StopCode, t.StoppedReason = "STOPPED", code, reason
+	t.StoppingAt = stamp(s.now())
+	close(t.stopReq)
+}
+
+// exited records the exit of c; an essential container's exit stops the
+// task.
+func (s *Service) exited(t *task, c *container) {
+	code := c.proc.ExitCode()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.LastStatus, c.ExitCode = "STOPPED", &code
+	t.Version++
+	if c.def.essential() {
+		s.requestStop(t, "EssentialContainerExited", "Essential container in task exited")
+	}
+	s.saveTask(t)
+}
+
+// markRunning moves t to RUNNING once every container has started (or
+// stopped), as ECS derives a task's status from its containers'.
+func (s *Service) markRunning(t *task) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.LastStatus != "PENDING" || t.DesiredStatus == "STOPPED" {
+		return
+	}
+	for _, c := range t.Containers {
+		if c.LastStatus == "PENDING" {
+			return
+		}
+	}
+	now := s.now()
+	t.set("RUNNING")
+	t.StartedAt, t.ConnectivityAt, t.Connectivity = stamp(now), stamp(now), "CONNECTED"
+	s.saveTask(t)
 }
 
 // stopAll stops every container still running, each with its own
@@ -148,6 +227,11 @@ func (s *Service) finish(ctx context.Context, t *task, stopCode, reason string, 
 		if sh != nil {
 			sh.close()
 		}
+	}
+	if s.docker != nil {
+		// Every container has exited and been removed: the task's
+		// volumes go with it.
+		_ = s.docker.RemoveVolumes(ctx, t.TaskArn)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -193,7 +277,7 @@ func (s *Service) taskDir(t *task) (string, error) {
 
 // startContainer starts c with the service's runtime: a Docker container
 // from its image ([Service.startDocker]) or a host process.
-func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir string, sh *shipper) error {
+func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir string, mounts []dockerrt.Mount, sh *shipper) error {
 	env := []string{
 		"AWS_REGION=" + t.Region,
 		"AWS_DEFAULT_REGION=" + t.Region,
@@ -210,7 +294,7 @@ func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir
 	}
 	env = append(env, ports...)
 	if s.docker != nil {
-		return s.startDocker(ctx, t, c, env, sh)
+		return s.startDocker(ctx, t, c, env, mounts, sh)
 	}
 	return s.startProcess(t, c, dir, env, sh)
 }
@@ -219,9 +303,9 @@ func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir
 // entryPoint and command (the image's when absent), environment, working
 // directory, memory and cpu. Pulling the image may take a while: s.mu is not
 // held meanwhile.
-func (s *Service) startDocker(ctx context.Context, t *task, c *container, env []string, sh *shipper) error {
+func (s *Service) startDocker(ctx context.Context, t *task, c *container, env []string, mounts []dockerrt.Mount, sh *shipper) error {
 	spec := dockerrt.Spec{Workload: t.TaskArn, Image: c.def.Image, Entrypoint: c.def.EntryPoint, Cmd: c.def.Command,
-		Env: env, WorkingDir: c.def.WorkingDirectory}
+		Env: env, WorkingDir: c.def.WorkingDirectory, Mounts: mounts}
 	// ECS maps a container's memory to Docker's Memory (MiB) and its cpu
 	// units to CpuShares (Docker's minimum is 2).
 	if c.def.Memory != nil {
@@ -239,7 +323,7 @@ func (s *Service) startDocker(ctx context.Context, t *task, c *container, env []
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c.LastStatus, c.RuntimeID, c.proc = "RUNNING", dc.ID(), dc
+	c.LastStatus, c.RuntimeID, c.proc, c.started = "RUNNING", dc.ID(), dc, true
 	return nil
 }
 
@@ -258,7 +342,7 @@ func (s *Service) startProcess(t *task, c *container, dir string, env []string, 
 		"HOSTNAME=ip-" + strings.ReplaceAll(t.privateIP(), ".", "-")}, env...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c.LastStatus, c.RuntimeID = "RUNNING", t.id()+"-"+randomHex(4)
+	c.LastStatus, c.RuntimeID, c.started = "RUNNING", t.id()+"-"+randomHex(4), true
 	if len(argv) == 0 {
 		return nil
 	}

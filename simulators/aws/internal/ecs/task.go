@@ -47,6 +47,7 @@ type task struct {
 	// iface is the awsvpc task's network interface, made at RunTask
 	// and deleted when the task stops (its ID is then empty).
 	iface   ec2.Interface
+	volumes []volume      // the task definition's
 	stopReq chan struct{} // closed by StopTask
 	done    chan struct{} // closed when the task reaches STOPPED
 }
@@ -80,6 +81,9 @@ type container struct {
 
 	def  containerDef
 	proc workload
+	// started is set once the container has started (ECS's agent
+	// reports the dependencies of one that never did as NONE).
+	started bool
 }
 
 // workload is a running container: a host process ([process.Process])

@@ -28,6 +28,8 @@ type containerDef struct {
 	Cpu              int32         `json:"cpu"`
 	Memory           *int32        `json:"memory"`
 	PortMappings     []portMapping `json:"portMappings"`
+	MountPoints      []mountPoint  `json:"mountPoints"`
+	DependsOn        []dependency  `json:"dependsOn"`
 	LogConfiguration *struct {
 		LogDriver string            `json:"logDriver"`
 		Options   map[string]string `json:"options"`
@@ -65,6 +67,7 @@ type registerTaskDefinitionIn struct {
 	RequiresCompatibilities []string       `json:"requiresCompatibilities"`
 	Cpu                     string         `json:"cpu"`
 	Memory                  string         `json:"memory"`
+	Volumes                 []volume       `json:"volumes"`
 	Tags                    []Tag          `json:"tags"`
 }
 
@@ -93,7 +96,7 @@ func (s *Service) wire(td *taskDef) map[string]any {
 		out["networkMode"] = "bridge"
 	}
 	out["compatibilities"] = []string{"EC2", "FARGATE"}
-	if out["networkMode"] != "awsvpc" {
+	if out["networkMode"] != "awsvpc" || td.parsed.hostPaths() {
 		out["compatibilities"] = []string{"EC2"}
 	}
 	if _, ok := out["volumes"]; !ok {
@@ -181,7 +184,10 @@ func checkTaskDef(in *registerTaskDefinitionIn) error {
 			return clientErr("Fargate requires that 'cpu' be defined at the task level.")
 		}
 	}
-	return nil
+	if err := checkVolumes(in); err != nil {
+		return err
+	}
+	return checkDependsOn(in)
 }
 
 func nonNil[T any](s []T) []T {

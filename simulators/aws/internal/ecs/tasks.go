@@ -99,7 +99,8 @@ func (s *Service) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, 
 func checkRun(in *runTaskInput, td *taskDef) error {
 	p := td.parsed
 	launch := in.LaunchType
-	if launch == "FARGATE" && !contains(p.RequiresCompatibilities, "FARGATE") && p.NetworkMode != "awsvpc" {
+	// A host.sourcePath volume takes FARGATE out of the compatibilities.
+	if launch == "FARGATE" && (!contains(p.RequiresCompatibilities, "FARGATE") && p.NetworkMode != "awsvpc" || p.hostPaths()) {
 		return invalidParam("Task definition does not support launch_type FARGATE.")
 	}
 	switch launch {
@@ -139,7 +140,7 @@ func (s *Service) newTask(region string, c *cluster, td *taskDef, in *runTaskInp
 		LaunchType: in.LaunchType, Cpu: td.parsed.Cpu, Memory: td.parsed.Memory,
 		Group: in.Group, StartedBy: in.StartedBy, AvailabilityZone: region + "a",
 		CreatedAt: stamp(now), EnableExecuteCommand: in.EnableExecuteCommand, Overrides: in.Overrides,
-		Tags: in.Tags, iface: iface.Interface, stopReq: make(chan struct{}), done: make(chan struct{}),
+		Tags: in.Tags, iface: iface.Interface, volumes: td.parsed.Volumes, stopReq: make(chan struct{}), done: make(chan struct{}),
 	}
 	if iface.AvailabilityZone != "" {
 		t.AvailabilityZone = iface.AvailabilityZone

@@ -2,6 +2,8 @@ package efs
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"time"
@@ -235,6 +237,8 @@ func (s *Service) deleteFileSystem(w http.ResponseWriter, r *http.Request, _ []b
 		return err
 	}
 	delete(s.fss, region+"/"+f.ID)
+	// The data goes with the file system, as EFS deletes it.
+	_ = os.RemoveAll(filepath.Join(s.dir, f.ID))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -29,7 +29,7 @@ func FuzzHandler(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s, err := New("123456789012", store, net)
+	s, err := New("123456789012", store, net, f.TempDir())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -2,7 +2,9 @@
 // (REST-JSON under /2015-02-01/): file systems, mount targets (each with
 // a network interface in its subnet, made by the EC2 simulator), access
 // points, tags and lifecycle configurations. No NFS server is behind the
-// file systems: they hold no data.
+// file systems: each one's data is a directory on the simulator's host
+// ([Service.FileSystemDir], [Service.AccessPointDir]) that ECS tasks
+// bind-mount.
 //
 // API reference: https://docs.aws.amazon.com/efs/latest/ug/api-reference.html.
 package efs
@@ -42,6 +44,8 @@ type Service struct {
 	store   *state.Store
 	net     Network
 	now     func() time.Time
+	// dir holds one directory of data per file system.
+	dir string
 
 	mu  sync.Mutex
 	fss map[string]*fileSystem  // region/id
@@ -50,9 +54,10 @@ type Service struct {
 }
 
 // New returns the EFS service for account, loading its state from store;
-// net makes the mount targets' interfaces.
-func New(account string, store *state.Store, net Network) (*Service, error) {
-	s := &Service{account: account, store: store, net: net, now: time.Now,
+// net makes the mount targets' interfaces and dir holds the file
+// systems' data.
+func New(account string, store *state.Store, net Network, dir string) (*Service, error) {
+	s := &Service{account: account, store: store, net: net, now: time.Now, dir: dir,
 		fss: map[string]*fileSystem{}, mts: map[string]*mountTarget{}, aps: map[string]*accessPoint{}}
 	if err := load(store, kindFileSystems, s.fss, func(f *fileSystem) string { return f.Region + "/" + f.ID }); err != nil {
 		return nil, err
