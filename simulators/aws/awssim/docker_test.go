@@ -125,15 +125,16 @@ func importBusybox(t *testing.T, cli *client.Client, ref string) {
 func TestDockerRuntime(t *testing.T) {
 	host := startDockerd(t)
 	// With signatures checked, the registry wants ECR's passwords.
-	_, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host, StrictAuth: true,
+	sim, cfg, _ := start(t, Options{Runtime: "docker", DockerHost: host, StrictAuth: true,
 		Credentials: map[string]string{TestAccessKey: TestSecretKey}})
 	t.Run("ecs", func(t *testing.T) { testECSDocker(t, cfg, host) })
+	t.Run("volumes", func(t *testing.T) { testVolumesDocker(t, sim, cfg, host) })
 	t.Run("lambda", func(t *testing.T) { testLambdaDocker(t, cfg) })
 	t.Run("restart", func(t *testing.T) { testRestartDocker(t, host) })
 }
 
 // testRestartDocker: a simulator started on the state of one that died
-// under a running task removes the task's container. The first
+// under a running task removes the task's containers and volumes. The first
 // simulator is left running, as a crashed one leaves its containers.
 func testRestartDocker(t *testing.T, host string) {
 	dir := t.TempDir()
@@ -141,26 +142,40 @@ func testRestartDocker(t *testing.T, host string) {
 	c := ecs.NewFromConfig(cfg)
 	ctx := t.Context()
 	c.CreateCluster(ctx, &ecs.CreateClusterInput{})
-	registerImage(t, c, "idle", "busybox:sim", []string{"sleep 600"}, "")
+	// The agent's task shape, with the task volume only.
+	td := agentTaskDef("busybox:sim", []string{"true"}, []string{"sleep 600"}, "", "")
+	td.Family, td.Volumes = aws.String("idle"), td.Volumes[:1]
+	td.ContainerDefinitions[1].MountPoints = td.ContainerDefinitions[1].MountPoints[:1]
+	if _, err := c.RegisterTaskDefinition(ctx, td); err != nil {
+		t.Fatal(err)
+	}
 	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("idle"), NetworkConfiguration: defaultNet(t, cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	arn := aws.ToString(run.Tasks[0].TaskArn)
-	id := aws.ToString(waitTask(t, c, "default", arn, "RUNNING").Containers[0].RuntimeId)
+	id := aws.ToString(waitTask(t, c, "default", arn, "RUNNING").Containers[1].RuntimeId)
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	byTask := client.VolumeListOptions{Filters: make(client.Filters).Add("label", dockerrt.Label+"="+arn)}
+	if vols, err := cli.VolumeList(ctx, byTask); err != nil || len(vols.Items) != 1 {
+		t.Fatalf("volumes of the running task: %v %+v", err, vols.Items)
+	}
 
 	_, cfg2, _ := start(t, Options{Runtime: "docker", DockerHost: host, DataDir: dir})
 	task := waitTask(t, ecs.NewFromConfig(cfg2), "default", arn, "STOPPED")
 	if task.StopCode != ecstypes.TaskStopCodeTerminationNotice {
 		t.Errorf("stop code %s", task.StopCode)
 	}
-	cli, err := client.New(client.WithHost(host))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
 	if _, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{}); err == nil {
 		t.Errorf("container %s of the stopped task is still there", id)
+	}
+	vols, err := cli.VolumeList(ctx, byTask)
+	if err != nil || len(vols.Items) != 0 {
+		t.Errorf("volumes of the stopped task: %v %+v", err, vols.Items)
 	}
 }
 

@@ -16,7 +16,9 @@ type MountError struct{ Msg string }
 
 func (e *MountError) Error() string { return e.Msg }
 
-func mountErr(format string, args ...any) error { return &MountError{Msg: fmt.Sprintf(format, args...)} }
+func mountErr(format string, args ...any) error {
+	return &MountError{Msg: fmt.Sprintf(format, args...)}
+}
 
 // FileSystemDir returns the directory on the simulator's host that holds
 // the data of file system id in region (<data dir>/<id>), creating it on
