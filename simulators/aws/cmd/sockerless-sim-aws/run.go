@@ -23,7 +23,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	account := fs.String("account", "123456789012", "AWS account ID of every resource")
 	accessKey := fs.String("access-key", getenv("AWS_ACCESS_KEY_ID"), "access key accepted with --strict-auth (default $AWS_ACCESS_KEY_ID)")
 	secretKey := fs.String("secret-key", getenv("AWS_SECRET_ACCESS_KEY"), "secret key of --access-key (default $AWS_SECRET_ACCESS_KEY)")
-	runtime := fs.String("runtime", "process", "how ECS containers run: process (host processes) or docker (containers from their images)")
+	runtime := fs.String("runtime", "process", "how ECS containers run: process (host processes; no volumes) or docker (containers from their images, with volumes and EFS mounts)")
 	dockerHost := fs.String("docker-host", getenv("DOCKER_HOST"), "dockerd of --runtime docker (default $DOCKER_HOST, else unix:///var/run/docker.sock)")
 	level := fs.String("log-level", "info", "log level (debug, info, warn, error)")
 	if err := fs.Parse(args); err != nil {

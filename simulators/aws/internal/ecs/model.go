@@ -1,7 +1,9 @@
 // Package ecs serves Amazon Elastic Container Service (JSON 1.1, target
 // prefix AmazonEC2ContainerServiceV20141113): clusters, task definitions
 // and tasks. RunTask really runs each container's entrypoint and command
-// as a host process, walks the task through ECS's lifecycle
+// as a host process (or, with the docker runtime, as a Docker container
+// with the task's volumes mounted), in the order dependsOn allows, walks
+// the task through ECS's lifecycle
 // (PROVISIONING → PENDING → RUNNING → DEPROVISIONING → STOPPED) and ships
 // the output to CloudWatch Logs per the awslogs log configuration.
 //
