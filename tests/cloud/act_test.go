@@ -29,14 +29,7 @@ func TestECSActSuite(t *testing.T) {
 		t.Skip("runs act against the ECS backend on a real dockerd")
 	}
 	actBin, _ := runners.Tools(t)
-	dd := harness.StartDockerd(t)
-	bin := binaries(t)
-	importAgentImage(t, dd.Host, filepath.Join(bin, "sockerless-agent"))
-	// The images are the simulator's dockerd's (what the tasks run) and
-	// the backend's (what docker create resolves).
-	runners.ImportImages(t, dd.Host)
-	s := startStackWith(t, "ecs", stackOptions{DockerHost: dd.Host, AgentImage: agentImage})
-	runners.ImportImages(t, s.Host)
+	s, dd := startECSOnDocker(t)
 	before := runners.ListResources(t, s.Host)
 
 	act := runners.Act{Bin: actBin, Host: s.Host, Image: runners.RunnerImage, DaemonSocket: "-"}
@@ -69,6 +62,21 @@ func TestECSActSuite(t *testing.T) {
 	if out := harness.MustDocker(t, dd.Host, "volume", "ls", "-q"); out != "" {
 		t.Errorf("volumes left on the simulator's dockerd: %q", out)
 	}
+}
+
+// startECSOnDocker starts a dockerd of the test's own and the ECS stack
+// with the simulator's docker runtime on it and the agent delivered by an
+// init container. The runner images are imported into both: the
+// dockerd's are what the tasks run, the backend's what docker create
+// resolves.
+func startECSOnDocker(t *testing.T) (*stack, *harness.Daemon) {
+	t.Helper()
+	dd := harness.StartDockerd(t)
+	importAgentImage(t, dd.Host, filepath.Join(binaries(t), "sockerless-agent"))
+	runners.ImportImages(t, dd.Host)
+	s := startStackWith(t, "ecs", stackOptions{DockerHost: dd.Host, AgentImage: agentImage})
+	runners.ImportImages(t, s.Host)
+	return s, dd
 }
 
 // importAgentImage imports an image holding only the static agent, with

@@ -72,6 +72,10 @@ func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.Reg
 		return nil, errdefs.ErrNotImplemented.WithMessage("--hostname is not supported by the ecs backend: " +
 			"an awsvpc task's hostname is its network interface's (asked for " + spec.Hostname + ")")
 	}
+	if img := imageOf(spec); byID(spec.Image, img) {
+		return nil, errdefs.ErrNotImplemented.WithMessage("image " + img + " has no name the ecs backend can run: " +
+			"a Fargate task pulls its image from a registry (a build's RUN steps, and images known only by ID, need a backend that runs local images); tag and push it")
+	}
 	vols, points, err := d.mounts(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -133,6 +137,16 @@ func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.Reg
 // main container to: prefix/container/task-id.
 func logStream(id, taskARN string) string {
 	return id + "/" + mainContainer + "/" + taskARN[strings.LastIndex(taskARN, "/")+1:]
+}
+
+// byID tells whether ref names image id by its ID (sha256:..., or a
+// prefix of its hex digits) rather than by a name a registry knows.
+func byID(id, ref string) bool {
+	if strings.HasPrefix(ref, "sha256:") {
+		return true
+	}
+	hex := strings.TrimPrefix(id, "sha256:")
+	return ref != "" && strings.HasPrefix(hex, ref) && strings.Trim(ref, "0123456789abcdef") == ""
 }
 
 // imageOf is what the task runs: the reference the user gave, else the

@@ -22,7 +22,7 @@ func testDriver() *Driver {
 
 func TestTaskDefinition(t *testing.T) {
 	d := testDriver()
-	spec := driver.Spec{ID: "c0ffee", Name: "web", Image: "sha256:abc", Path: "sh", Args: []string{"-c", "echo hi"},
+	spec := driver.Spec{ID: "c0ffee", Name: "web", Image: "sha256:abc", ImageRef: "busybox:1", Path: "sh", Args: []string{"-c", "echo hi"},
 		Env: []string{"PATH=/bin", "A=b=c"}, WorkingDir: "/srv", User: "1000", TTY: true, StopSignal: syscall.SIGTERM}
 	in, err := d.taskDefinition(t.Context(), spec)
 	if err != nil {
@@ -53,8 +53,19 @@ func TestTaskDefinition(t *testing.T) {
 	if got := logStream("c0ffee", "arn:aws:ecs:us-east-1:1:task/sockerless/abc123"); got != "c0ffee/main/abc123" {
 		t.Errorf("log stream %s", got)
 	}
-	if aws.ToString(c.Image) != "sha256:abc" {
-		t.Errorf("image without a reference: %s", aws.ToString(c.Image))
+	if aws.ToString(c.Image) != "busybox:1" {
+		t.Errorf("image %s, want the reference given", aws.ToString(c.Image))
+	}
+	// An image known only by its ID cannot be pulled by a task.
+	noRef := spec
+	noRef.ImageRef = ""
+	if _, err := d.taskDefinition(t.Context(), noRef); err == nil || !strings.Contains(err.Error(), "has no name the ecs backend can run") {
+		t.Errorf("image without a reference: %v", err)
+	}
+	for ref, want := range map[string]bool{"sha256:abc": true, "ab": true, "abd": false, "busybox": false, "": false} {
+		if got := byID("sha256:abc", ref); got != want {
+			t.Errorf("byID(sha256:abc, %q) = %v", ref, got)
+		}
 	}
 	// The user's reference and limits reach the task.
 	spec.ImageRef, spec.NanoCPUs, spec.Memory = "123.dkr.ecr.us-east-1.amazonaws.com/app:1", 2e9, 3<<30
@@ -69,7 +80,7 @@ func TestTaskDefinition(t *testing.T) {
 func TestTaskDefinitionAgentImageAndMounts(t *testing.T) {
 	d := testDriver()
 	d.cfg.AgentImage = "public.ecr.aws/sockerless/agent:1"
-	spec := driver.Spec{ID: "c0ffee", Image: "sha256:abc", Path: "true"}
+	spec := driver.Spec{ID: "c0ffee", Image: "sha256:abc", ImageRef: "busybox", Path: "true"}
 	in, err := d.taskDefinition(t.Context(), spec)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +117,7 @@ func TestTaskDefinitionAgentImageAndMounts(t *testing.T) {
 
 func TestTaskDefinitionHostname(t *testing.T) {
 	d := testDriver()
-	spec := driver.Spec{ID: "0123456789abcdef", Hostname: "0123456789ab", Image: "sha256:abc", Path: "true"}
+	spec := driver.Spec{ID: "0123456789abcdef", Hostname: "0123456789ab", Image: "sha256:abc", ImageRef: "busybox", Path: "true"}
 	if _, err := d.taskDefinition(t.Context(), spec); err != nil {
 		t.Errorf("docker's default hostname: %v", err)
 	}

@@ -159,7 +159,9 @@ func (v *volumeStore) until(ctx context.Context, what string, done func() (bool,
 
 // accessPoint returns the access point of volume name, made when there is
 // none: its root directory is new (a random suffix), so a volume made
-// again under a removed one's name starts empty, as in Docker.
+// again under a removed one's name starts empty, as in Docker. EFS takes
+// root paths of at most 100 characters: the directory carries the name's
+// first 40 (the tag, the whole name).
 func (v *volumeStore) accessPoint(ctx context.Context, name string) (string, error) {
 	if id, ok := v.aps[name]; ok {
 		return id, nil
@@ -177,7 +179,7 @@ func (v *volumeStore) accessPoint(ctx context.Context, name string) (string, err
 	out, err := v.efs.CreateAccessPoint(ctx, &efs.CreateAccessPointInput{
 		FileSystemId: aws.String(fsID),
 		RootDirectory: &efstypes.RootDirectory{
-			Path: aws.String(volumesRoot + name + "-" + hex.EncodeToString(suffix[:])),
+			Path: aws.String(volumesRoot + name[:min(len(name), 40)] + "-" + hex.EncodeToString(suffix[:])),
 			// A Docker volume's directory: root's, 0755.
 			CreationInfo: &efstypes.CreationInfo{OwnerUid: aws.Int64(0), OwnerGid: aws.Int64(0), Permissions: aws.String("0755")},
 		},
