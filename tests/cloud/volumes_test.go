@@ -3,6 +3,7 @@ package cloud
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sockerless/sockerless/tests/runners"
 )
@@ -26,10 +27,21 @@ func TestECSVolumes(t *testing.T) {
 		t.Errorf("a read-only volume took a write")
 	}
 	// docker cp into a running container's volume, read by another task.
-	s.mustDocker("run", "-d", "--name", "holder", "-v", "data:/data", img, "sleep", "300")
+	s.mustDocker("run", "-d", "--name", "holder", "-v", "data:/data", img, "sh", "-c", "echo holder-ready; exec sleep 300")
 	s.mustDocker("exec", "holder", "sh", "-c", "echo via-exec > /data/e")
 	if out := s.mustDocker("run", "--rm", "-v", "data:/data", img, "cat", "/data/e"); out != "via-exec\n" {
 		t.Errorf("another task read %q, want via-exec", out)
+	}
+	// docker logs is the workload's output only, not the agent's init
+	// container's.
+	var logs string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if logs = s.mustDocker("logs", "holder"); logs != "" {
+			break
+		}
+	}
+	if logs != "holder-ready\n" {
+		t.Errorf("docker logs holder: %q, want holder-ready", logs)
 	}
 	if r := s.docker("volume", "rm", "data"); r.ExitCode == 0 || !strings.Contains(r.Stderr, "volume is in use") {
 		t.Errorf("volume rm of a volume in use: exit %d %q", r.ExitCode, r.Stderr)

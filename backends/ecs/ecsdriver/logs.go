@@ -133,10 +133,12 @@ func (d *Driver) follow(ctx context.Context, id string, readers map[string]*logR
 	}
 }
 
-// logStreams lists container id's log streams, oldest first.
+// logStreams lists the log streams of container id's main container
+// (one per task it ran; the agent's init container has its own), oldest
+// first.
 func (d *Driver) logStreams(ctx context.Context, id string) ([]string, error) {
 	var all []cwtypes.LogStream
-	in := &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(d.cfg.LogGroup), LogStreamNamePrefix: aws.String(id + "/")}
+	in := &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(d.cfg.LogGroup), LogStreamNamePrefix: aws.String(id + "/" + mainContainer + "/")}
 	for {
 		out, err := d.logs.DescribeLogStreams(ctx, in)
 		if err != nil {

@@ -219,7 +219,10 @@ func exitStatus(tk types.Task) driver.ExitStatus {
 		if aws.ToString(c.Name) != mainContainer {
 			continue
 		}
-		if c.ExitCode != nil {
+		// A container that never started may still carry an exit code
+		// (143 from ECS's agent, when a dependency failed): its reason
+		// says so.
+		if c.ExitCode != nil && !strings.HasPrefix(aws.ToString(c.Reason), "Cannot") {
 			st.Code = int(*c.ExitCode)
 			return st
 		}
