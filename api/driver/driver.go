@@ -69,6 +69,10 @@ type Spec struct {
 	StopSignal syscall.Signal
 	Labels     map[string]string
 	Mounts     []Mount
+	// JoinsNetworkOf names the container whose network namespace this one
+	// joins (`--network container:X`, a pod's members): "" when it has
+	// its own.
+	JoinsNetworkOf string
 	// ReadOnlyRoot refuses writes to the root file system outside the
 	// mounts (`docker run --read-only`).
 	ReadOnlyRoot bool

@@ -252,8 +252,20 @@ func (e *Engine) spec(c *Container) driver.Spec {
 		User: r.Config.User, TTY: r.Config.Tty, OpenStdin: r.Config.OpenStdin, StopSignal: stopSignal(r.Config),
 		Labels: maps.Clone(r.Config.Labels), Mounts: driverMounts(r.Mounts), RootFS: e.rootFS(r.ID),
 		ReadOnlyRoot: r.HostConfig != nil && r.HostConfig.ReadonlyRootfs, ImageRef: r.Config.Image,
-		NanoCPUs: resources(r).NanoCPUs, Memory: resources(r).Memory,
+		NanoCPUs: resources(r).NanoCPUs, Memory: resources(r).Memory, JoinsNetworkOf: joinsNetworkOf(r),
 	}
+}
+
+// joinsNetworkOf is the container r joins the network namespace of.
+func joinsNetworkOf(r *Record) string {
+	if r.HostConfig == nil {
+		return ""
+	}
+	target, _ := strings.CutPrefix(string(r.HostConfig.NetworkMode), "container:")
+	if target == string(r.HostConfig.NetworkMode) {
+		return ""
+	}
+	return target
 }
 
 // resources are c's HostConfig limits (none without a HostConfig).
