@@ -281,6 +281,15 @@ type VolumeRemover interface {
 	RemoveVolume(ctx context.Context, name string) error
 }
 
+// NetworkRemover is implemented by drivers that make cloud resources for
+// a user-defined network (ECS: a security group and a Cloud Map
+// namespace). The core calls RemoveNetwork before it forgets a network
+// (docker network rm, prune); an error keeps the network. A network the
+// driver never saw is not an error.
+type NetworkRemover interface {
+	RemoveNetwork(ctx context.Context, id, name string) error
+}
+
 // Capabilities report what a driver can do, as data.
 type Capabilities struct {
 	Exec    bool

@@ -19,6 +19,8 @@ require (
 	github.com/sockerless/sockerless/backends/core v0.0.0-00010101000000-000000000000
 )
 
+require github.com/aws/aws-sdk-go-v2/service/servicediscovery v1.40.2
+
 require (
 	github.com/agext/levenshtein v1.2.3 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.26 // indirect

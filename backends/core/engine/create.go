@@ -195,6 +195,13 @@ func (e *Engine) prepareDriver(ctx context.Context, c *Container) error {
 	if c.prepared {
 		return nil
 	}
+	// A recovered container's driver learns its endpoints again (a
+	// cloud driver keeps them in memory).
+	if e.nets != nil {
+		if err := e.connect(ctx, &c.rec); err != nil {
+			return err
+		}
+	}
 	if err := e.drv.Lifecycle.Create(ctx, e.spec(c)); err != nil {
 		if errors.Is(err, driver.ErrUnsupported) {
 			return e.unsupported("creating containers")

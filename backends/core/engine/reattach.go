@@ -30,6 +30,13 @@ func (e *Engine) reattach(ctx context.Context, c *Container) bool {
 		e.log.Warn().Err(err).Str("container_id", c.rec.ID).Msg("reattach: open log")
 		return false
 	}
+	// The driver learns the endpoints again first (a cloud driver keeps
+	// them in memory, and withdraws the names when the task stops).
+	if e.nets != nil {
+		if err := e.connect(ctx, &c.rec); err != nil {
+			e.log.Warn().Err(err).Str("container_id", c.rec.ID).Msg("reattach: connect")
+		}
+	}
 	task, err := ra.Reattach(ctx, e.spec(c), run.streams(c))
 	if err != nil {
 		run.close()

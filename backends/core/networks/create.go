@@ -170,6 +170,11 @@ func (m *Manager) removeLocked(ctx context.Context, n *record, active func(id st
 	if len(busy) > 0 {
 		return nil, errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("error while removing network: network %s has active endpoints %s", n.Name, joinSpace(busy)))
 	}
+	if m.remove != nil {
+		if err := m.remove(ctx, n.ID, n.Name); err != nil {
+			return nil, fmt.Errorf("error while removing network %s: %w", n.Name, err)
+		}
+	}
 	if err := m.st.Delete(kind, n.ID); err != nil {
 		return nil, err
 	}

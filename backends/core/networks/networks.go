@@ -61,6 +61,9 @@ type Manager struct {
 	backend string
 
 	events events.Publisher
+	// remove, when set, is called before a network is forgotten (the
+	// driver's [driver.NetworkRemover]).
+	remove func(ctx context.Context, id, name string) error
 	// isLive reports whether a container's endpoints are up (it runs).
 	isLive func(id string) bool
 
@@ -146,6 +149,14 @@ func (m *Manager) SetEvents(p events.Publisher) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.events = p
+}
+
+// SetRemover sets the driver's hook called before a network is forgotten
+// ([driver.NetworkRemover]); its error keeps the network.
+func (m *Manager) SetRemover(remove func(ctx context.Context, id, name string) error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.remove = remove
 }
 
 // SetLive tells the manager which containers run, so that it announces

@@ -89,6 +89,9 @@ func Open(ctx context.Context, opts Options) (*Core, error) {
 		return nil, err
 	}
 	nets.SetEvents(bus)
+	if nr, ok := opts.Driver.Extra.(driver.NetworkRemover); ok {
+		nets.SetRemover(nr.RemoveNetwork)
+	}
 	volOpts := volumes.Options{Dir: filepath.Join(opts.DataDir, "volumes"), Store: st,
 		Backend: opts.Driver.Name, Events: bus}
 	if vr, ok := opts.Driver.Extra.(driver.VolumeRemover); ok {

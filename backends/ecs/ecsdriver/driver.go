@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/rs/zerolog"
 
@@ -46,12 +47,16 @@ type Driver struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	// netMu serializes the networks' cloud work.
+	netMu sync.Mutex
+	nets  *netStore
 	// volMu serializes the EFS work of volumes (one access point each).
 	volMu sync.Mutex
 	vols  *volumeStore
 
 	mu    sync.Mutex
 	tasks map[string]string       // container ID → ARN of its current task
+	live  map[string]bool         // container IDs whose task is watched and not stopped
 	conns map[string]*client.Conn // task ARN → agent connection
 }
 
@@ -59,6 +64,7 @@ var (
 	_ driver.Lifecycle = (*Driver)(nil)
 	_ driver.Stream    = (*Driver)(nil)
 	_ driver.Resizer   = extra{}
+	_ driver.Network   = (*Driver)(nil)
 )
 
 // extra are the optional abilities the core type-asserts: the core's
@@ -81,8 +87,10 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Driver{cfg: cfg, log: log, tokens: key, tasks: map[string]string{}, conns: map[string]*client.Conn{},
+	d := &Driver{cfg: cfg, log: log, tokens: key, tasks: map[string]string{}, conns: map[string]*client.Conn{}, live: map[string]bool{},
 		ecs: ecs.NewFromConfig(awsCfg), logs: cloudwatchlogs.NewFromConfig(awsCfg)}
+	d.nets = &netStore{ec2: ec2.NewFromConfig(awsCfg), sd: servicediscovery.NewFromConfig(awsCfg), cfg: &d.cfg, poll: cfg.Poll,
+		nets: map[string]*netResources{}, eps: map[string]map[string]driver.Endpoint{}}
 	d.vols = &volumeStore{efs: efs.NewFromConfig(awsCfg), cfg: &d.cfg, poll: cfg.Poll, aps: map[string]string{}}
 	d.ctx, d.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if d.cfg.ExecutionRole == "" {
@@ -148,7 +156,7 @@ func (d *Driver) ensureCluster(ctx context.Context) error {
 func (d *Driver) Driver() driver.Driver {
 	agent := agentdriver.Layer{Conn: d.conn}
 	return driver.Driver{
-		Name: Name, Lifecycle: d, Exec: agent, Filesystem: agent, Stream: d, Extra: extra{d, agent},
+		Name: Name, Lifecycle: d, Exec: agent, Filesystem: agent, Stream: d, Network: d, Extra: extra{d, agent},
 		Capabilities: driver.Capabilities{Exec: true, Attach: true, Archive: true, CPUs: 16}, // Fargate's largest task: 16 vCPU
 	}
 }
@@ -163,4 +171,21 @@ func (d *Driver) Close() error {
 		delete(d.conns, id)
 	}
 	return nil
+}
+
+// isRunning tells whether container id's task is watched and not stopped.
+func (d *Driver) isRunning(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.live[id]
+}
+
+func (d *Driver) setLive(id string, live bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if live {
+		d.live[id] = true
+	} else {
+		delete(d.live, id)
+	}
 }

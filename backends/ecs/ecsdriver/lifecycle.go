@@ -33,6 +33,12 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 // Start runs the container's task and returns it; its output is copied
 // from CloudWatch Logs to streams until it stops.
 func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Streams) (driver.Task, error) {
+	d.netMu.Lock()
+	groups, err := d.nets.securityGroups(ctx, spec.ID)
+	d.netMu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	in := &ecs.RunTaskInput{
 		Cluster:        aws.String(d.cfg.Cluster),
 		TaskDefinition: aws.String(family(spec.ID)),
@@ -40,7 +46,7 @@ func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Str
 		StartedBy:      aws.String("sockerless"),
 		Tags:           tags(spec),
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-			Subnets: d.cfg.Subnets, SecurityGroups: d.cfg.SecurityGroups, AssignPublicIp: types.AssignPublicIpDisabled,
+			Subnets: d.cfg.Subnets, SecurityGroups: groups, AssignPublicIp: types.AssignPublicIpDisabled,
 		}},
 	}
 	out, err := d.ecs.RunTask(ctx, in)
@@ -58,8 +64,14 @@ func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Str
 	d.mu.Lock()
 	d.tasks[spec.ID] = arn
 	d.mu.Unlock()
-	t := d.watch(spec.ID, arn, streams, false)
+	t := d.watch(spec.ID, spec.Name, arn, streams, false)
 	if err := d.awaitStart(ctx, arn); err != nil {
+		return nil, err
+	}
+	if err := d.publish(ctx, spec.ID, spec.Name, arn); err != nil {
+		// A container whose names cannot be found must not run as if
+		// they could.
+		_ = d.stopTask(context.WithoutCancel(ctx), spec.ID, "Stopped by sockerless: its names could not be published")
 		return nil, err
 	}
 	d.log.Info().Str("container_id", spec.ID).Str("task_arn", arn).Msg("task started")
@@ -130,7 +142,7 @@ func (d *Driver) Reattach(ctx context.Context, spec driver.Spec, streams driver.
 	d.mu.Lock()
 	d.tasks[spec.ID] = arn
 	d.mu.Unlock()
-	return d.watch(spec.ID, arn, streams, true), nil
+	return d.watch(spec.ID, spec.Name, arn, streams, true), nil
 }
 
 // findTask returns the ARN of container id's task that ECS still runs.
@@ -230,6 +242,9 @@ func (d *Driver) Remove(ctx context.Context, id string) error {
 	delete(d.tasks, id)
 	d.mu.Unlock()
 	d.forget(arn)
+	d.netMu.Lock()
+	delete(d.nets.eps, id)
+	d.netMu.Unlock()
 	out, err := d.ecs.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family(id))})
 	if err != nil {
 		return fmt.Errorf("ecs backend: list task definitions: %w", awsErr(err))

@@ -19,19 +19,20 @@ import (
 // output from CloudWatch Logs to the run's streams and polls DescribeTasks
 // until the task has STOPPED and its output is drained.
 type task struct {
-	d       *Driver
-	id, arn string
-	done    chan struct{}
-	status  driver.ExitStatus
-	err     error
+	d             *Driver
+	id, name, arn string
+	done          chan struct{}
+	status        driver.ExitStatus
+	err           error
 }
 
 var _ driver.Task = (*task)(nil)
 
 // watch starts the watcher of container id's task arn. With skipOld the
 // output shipped before (by a previous backend life) is not copied again.
-func (d *Driver) watch(id, arn string, streams driver.Streams, skipOld bool) *task {
-	t := &task{d: d, id: id, arn: arn, done: make(chan struct{})}
+func (d *Driver) watch(id, name, arn string, streams driver.Streams, skipOld bool) *task {
+	t := &task{d: d, id: id, name: name, arn: arn, done: make(chan struct{})}
+	d.setLive(id, true)
 	go t.run(streams, skipOld)
 	return t
 }
@@ -58,6 +59,14 @@ func (t *task) Signal(ctx context.Context, sig syscall.Signal) error {
 func (t *task) run(streams driver.Streams, skipOld bool) {
 	defer close(t.done)
 	ctx := t.d.ctx
+	defer func() {
+		// The task stopped (or the backend is going away, when its
+		// names stay with the running task).
+		if t.err == nil {
+			t.d.unpublish(ctx, t.id, t.name)
+		}
+		t.d.setLive(t.id, false)
+	}()
 	o := &output{streams: streams, since: time.Now()}
 	attached := t.attach(ctx, o, streams, skipOld)
 	logs := &logReader{d: t.d, stream: logStream(t.id, t.arn)}
