@@ -50,7 +50,9 @@ func TestECSActSuite(t *testing.T) {
 	s.aws(&tds, "ecs", "list-task-definitions", "--family-prefix", "sockerless-", "--status", "ACTIVE")
 	var tasks struct{ TaskArns []string }
 	s.aws(&tasks, "ecs", "list-tasks", "--cluster", "sockerless", "--desired-status", "RUNNING")
-	var aps struct{ AccessPoints []struct{ AccessPointId string } }
+	var aps struct {
+		AccessPoints []struct{ AccessPointId string }
+	}
 	s.aws(&aps, "efs", "describe-access-points")
 	if len(tds.TaskDefinitionArns)+len(tasks.TaskArns)+len(aps.AccessPoints) != 0 {
 		t.Errorf("left behind in the simulator: task definitions %v, running tasks %v, access points %v",

@@ -37,7 +37,9 @@ func TestECSNetworks(t *testing.T) {
 
 	var tasks struct {
 		Tasks []struct {
-			Attachments []struct{ Details []struct{ Name, Value string } }
+			Attachments []struct {
+				Details []struct{ Name, Value string }
+			}
 		}
 	}
 	var arns struct{ TaskArns []string }

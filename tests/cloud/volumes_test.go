@@ -48,7 +48,9 @@ func TestECSVolumes(t *testing.T) {
 	}
 	s.mustDocker("rm", "-f", "holder")
 
-	var aps struct{ AccessPoints []struct{ AccessPointId string } }
+	var aps struct {
+		AccessPoints []struct{ AccessPointId string }
+	}
 	s.aws(&aps, "efs", "describe-access-points")
 	if len(aps.AccessPoints) != 1 {
 		t.Fatalf("access points with one volume: %v", aps.AccessPoints)

@@ -367,7 +367,9 @@ func TestImagesSaveLoadWithDockerd(t *testing.T) {
 	sl := harness.StartSockerless(t, "memory").Host
 	dd := harness.StartDockerd(t).Host
 	harness.ImportBusybox(t, dd, "from-dockerd:1")
-	id := func(host, ref string) string { return harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", ref) }
+	id := func(host, ref string) string {
+		return harness.MustDocker(t, host, "inspect", "--format", "{{.Id}}", ref)
+	}
 
 	saved := harness.MustDocker(t, dd, "save", "from-dockerd:1")
 	if r := harness.Docker(t, sl, []byte(saved), "load"); r.ExitCode != 0 {
