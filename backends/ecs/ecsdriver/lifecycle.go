@@ -20,6 +20,14 @@ import (
 // from disk is created again at its next start: the registration then adds
 // a revision, which Remove deregisters with the others.
 func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
+	if spec.JoinsNetworkOf != "" {
+		// A task's containers are fixed when it starts: the container
+		// runs as its own task in the same subnets (act's docker://
+		// steps join the job's container this way and need only the
+		// shared volumes). It shares no localhost with the other.
+		d.log.Warn().Str("container_id", spec.ID).Str("joins", spec.JoinsNetworkOf).
+			Msg("--network container: runs as its own task, without the other's localhost")
+	}
 	in, err := d.taskDefinition(ctx, spec)
 	if err != nil {
 		return err

@@ -66,10 +66,6 @@ func (d *Driver) entryPoint(spec driver.Spec) []string {
 // here when new). With an agent image, an init container delivers the
 // agent ([Driver.agentInit]).
 func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.RegisterTaskDefinitionInput, error) {
-	if spec.JoinsNetworkOf != "" {
-		return nil, errdefs.ErrNotImplemented.WithMessage("joining another container's network namespace is not supported by the ecs backend: " +
-			"an ECS task's containers are fixed when it starts, and each container is its own task (--network container:" + spec.JoinsNetworkOf + ")")
-	}
 	// Docker's default hostname is the ID's first 12 digits; another was
 	// asked for (--hostname), which awsvpc tasks cannot have.
 	if spec.Hostname != "" && spec.Hostname != spec.ID[:min(12, len(spec.ID))] {

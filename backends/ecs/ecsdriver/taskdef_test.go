@@ -121,11 +121,6 @@ func TestTaskDefinitionHostname(t *testing.T) {
 	if _, err := d.taskDefinition(t.Context(), spec); err != nil {
 		t.Errorf("docker's default hostname: %v", err)
 	}
-	spec.JoinsNetworkOf = "db"
-	if _, err := d.taskDefinition(t.Context(), spec); err == nil || !strings.Contains(err.Error(), "(--network container:db)") {
-		t.Errorf("--network container:db: %v", err)
-	}
-	spec.JoinsNetworkOf = ""
 	spec.Hostname = "ci-box"
 	if _, err := d.taskDefinition(t.Context(), spec); err == nil || !strings.Contains(err.Error(), "--hostname is not supported by the ecs backend") {
 		t.Errorf("--hostname ci-box: %v", err)

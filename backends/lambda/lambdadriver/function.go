@@ -68,10 +68,6 @@ func (d *Driver) createInput(spec driver.Spec) *lambda.CreateFunctionInput {
 // disk is created again at its next start: the function then exists
 // already and is updated instead.
 func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
-	if spec.JoinsNetworkOf != "" {
-		return errdefs.ErrNotImplemented.WithMessage("joining another container's network namespace is not supported by the lambda backend: " +
-			"each container is its own function (--network container:" + spec.JoinsNetworkOf + ")")
-	}
 	if len(spec.Mounts) > 0 {
 		m := spec.Mounts[0]
 		return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf(
