@@ -79,6 +79,13 @@ func TestECSVolumes(t *testing.T) {
 			t.Errorf("docker run %v: exit %d %q, want 125 and %q", tc.args, r.ExitCode, r.Stderr, tc.want)
 		}
 	}
+	// An image only the backend has: the task cannot pull it, and the
+	// start fails with ECS's reason, as dockerd's "failed to create task".
+	s.importImage("sockerless-test/only-here:1")
+	r := s.docker("run", "--rm", "sockerless-test/only-here:1", "true")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "failed to create task for container: ecs backend: the task did not start: CannotPullContainerError") {
+		t.Errorf("docker run of an image the tasks cannot pull: exit %d %q", r.ExitCode, r.Stderr)
+	}
 	if out := s.mustDocker("ps", "-aq"); out != "" {
 		t.Errorf("containers left: %q", out)
 	}

@@ -81,10 +81,7 @@ func (d *Driver) dial(ctx context.Context, id, arn string) (*client.Conn, error)
 
 // agentAddr is where the agent of tk listens.
 func (d *Driver) agentAddr(tk types.Task) string {
-	for _, c := range tk.Containers {
-		if aws.ToString(c.Name) != mainContainer {
-			continue
-		}
+	if c, ok := mainOf(tk); ok {
 		for _, b := range c.NetworkBindings {
 			if aws.ToInt32(b.ContainerPort) == int32(d.cfg.AgentPort) && aws.ToInt32(b.HostPort) > 0 {
 				ip := aws.ToString(b.BindIP)

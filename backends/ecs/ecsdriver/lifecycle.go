@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"syscall"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -73,10 +71,11 @@ func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Str
 	d.tasks[spec.ID] = arn
 	d.mu.Unlock()
 	t := d.watch(spec.ID, spec.Name, arn, streams, false)
-	if err := d.awaitStart(ctx, arn); err != nil {
+	tk, err := t.awaitStart(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if err := d.publish(ctx, spec.ID, spec.Name, arn); err != nil {
+	if err := d.publish(ctx, spec.ID, spec.Name, tk); err != nil {
 		// A container whose names cannot be found must not run as if
 		// they could.
 		_ = d.stopTask(context.WithoutCancel(ctx), spec.ID, "Stopped by sockerless: its names could not be published")
@@ -84,54 +83,6 @@ func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Str
 	}
 	d.log.Info().Str("container_id", spec.ID).Str("task_arn", arn).Msg("task started")
 	return t, nil
-}
-
-// awaitStart waits until task arn's main container has started, as docker
-// start returns once the container runs: a task that stops before (an
-// image ECS cannot pull, a failed init container, a volume it cannot
-// mount) fails the start with ECS's reason.
-func (d *Driver) awaitStart(ctx context.Context, arn string) error {
-	tick := time.NewTicker(d.cfg.Poll)
-	defer tick.Stop()
-	for {
-		tk, err := d.describe(ctx, arn)
-		if err != nil {
-			return err
-		}
-		if reason, failed := startFailure(tk); failed {
-			return errors.New("ecs backend: the task did not start: " + reason)
-		}
-		for _, c := range tk.Containers {
-			if aws.ToString(c.Name) == mainContainer && (aws.ToString(c.LastStatus) == "RUNNING" || c.ExitCode != nil) {
-				return nil
-			}
-		}
-		if aws.ToString(tk.LastStatus) == "STOPPED" {
-			return nil
-		}
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-// startFailure tells whether a STOPPED task never ran its main container,
-// and ECS's reason.
-func startFailure(tk types.Task) (string, bool) {
-	if aws.ToString(tk.LastStatus) != "STOPPED" {
-		return "", false
-	}
-	for _, c := range tk.Containers {
-		if aws.ToString(c.Name) == mainContainer && strings.HasPrefix(aws.ToString(c.Reason), "Cannot") {
-			return aws.ToString(c.Reason), true
-		}
-	}
-	if tk.StopCode == types.TaskStopCodeTaskFailedToStart {
-		return aws.ToString(tk.StoppedReason), true
-	}
-	return "", false
 }
 
 // Reattach finds the running task of a container that was running when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -246,20 +247,11 @@ func (n *netStore) securityGroups(ctx context.Context, id string) ([]string, err
 func names(container string, ep driver.Endpoint) []string {
 	var out []string
 	for _, s := range append([]string{container}, ep.Aliases...) {
-		if l := dnsLabel(s); l != "" && !contains(out, l) {
+		if l := dnsLabel(s); l != "" && !slices.Contains(out, l) {
 			out = append(out, l)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // register publishes container id's names in each of its networks'
@@ -270,8 +262,9 @@ func (n *netStore) register(ctx context.Context, id, container, ip string) error
 		if r == nil {
 			continue
 		}
+		ids := n.serviceIDs(ctx, r)
 		for _, name := range names(container, ep) {
-			svc, err := n.service(ctx, r, name)
+			svc, err := n.service(ctx, r, ids, name)
 			if err != nil {
 				return err
 			}
@@ -288,32 +281,35 @@ func (n *netStore) register(ctx context.Context, id, container, ip string) error
 	return nil
 }
 
-// service finds or makes the Cloud Map service of name in r's namespace
-// (an A record, 10 s TTL, as short as Docker's DNS answers are fresh).
-func (n *netStore) service(ctx context.Context, r *netResources, name string) (string, error) {
-	if svc, err := n.findService(ctx, r, name); err != nil || svc != "" {
-		return svc, err
+// service returns the Cloud Map service of name in r's namespace: the one
+// ids (from [netStore.serviceIDs]) has, else a new one (an A record, 10 s
+// TTL, as short as Docker's DNS answers are fresh), then added to ids.
+func (n *netStore) service(ctx context.Context, r *netResources, ids map[string]string, name string) (string, error) {
+	if svc := ids[name]; svc != "" {
+		return svc, nil
 	}
 	out, err := n.sd.CreateService(ctx, &servicediscovery.CreateServiceInput{Name: aws.String(name), NamespaceId: aws.String(r.namespace),
 		DnsConfig: &sdtypes.DnsConfig{RoutingPolicy: sdtypes.RoutingPolicyMultivalue,
 			DnsRecords: []sdtypes.DnsRecord{{Type: sdtypes.RecordTypeA, TTL: aws.Int64(10)}}}})
 	var exists *sdtypes.ServiceAlreadyExists
-	if errors.As(err, &exists) {
-		return aws.ToString(exists.ServiceId), nil
-	}
-	if err != nil {
+	switch {
+	case errors.As(err, &exists):
+		ids[name] = aws.ToString(exists.ServiceId)
+	case err != nil:
 		return "", fmt.Errorf("ecs backend: create the Cloud Map service %s in network %s: %w", name, r.name, awsErr(err))
+	default:
+		ids[name] = aws.ToString(out.Service.Id)
 	}
-	return aws.ToString(out.Service.Id), nil
+	return ids[name], nil
 }
 
-func (n *netStore) findService(ctx context.Context, r *netResources, name string) (string, error) {
+// serviceIDs maps the names of r's namespace's services to their IDs.
+func (n *netStore) serviceIDs(ctx context.Context, r *netResources) map[string]string {
+	ids := map[string]string{}
 	for _, s := range n.services(ctx, r) {
-		if aws.ToString(s.Name) == name {
-			return aws.ToString(s.Id), nil
-		}
+		ids[aws.ToString(s.Name)] = aws.ToString(s.Id)
 	}
-	return "", nil
+	return ids
 }
 
 // services lists r's namespace's services; a failure lists none (a
@@ -342,9 +338,10 @@ func (n *netStore) deregister(ctx context.Context, id, container string) error {
 		if r == nil {
 			continue
 		}
+		ids := n.serviceIDs(ctx, r)
 		for _, name := range names(container, ep) {
-			svc, err := n.findService(ctx, r, name)
-			if err != nil || svc == "" {
+			svc := ids[name]
+			if svc == "" {
 				continue
 			}
 			out, err := n.sd.DeregisterInstance(ctx, &servicediscovery.DeregisterInstanceInput{ServiceId: aws.String(svc), InstanceId: aws.String(id)})
@@ -480,21 +477,18 @@ func (d *Driver) RemoveNetwork(ctx context.Context, id, name string) error {
 }
 
 // publish gives container id's names in its networks the address of
-// its task arn.
-func (d *Driver) publish(ctx context.Context, id, name, arn string) error {
+// its task tk, as described once it ran (a task that already stopped
+// publishes nothing).
+func (d *Driver) publish(ctx context.Context, id, name string, tk types.Task) error {
 	d.netMu.Lock()
 	n := len(d.nets.eps[id])
 	d.netMu.Unlock()
-	if n == 0 {
+	if n == 0 || aws.ToString(tk.LastStatus) == "STOPPED" {
 		return nil
-	}
-	tk, err := d.describe(ctx, arn)
-	if err != nil {
-		return err
 	}
 	ip := privateIP(tk)
 	if ip == "" {
-		return errdefs.ErrUnavailable.WithMessage("ecs backend: task " + arn + " has no private address to publish")
+		return errdefs.ErrUnavailable.WithMessage("ecs backend: task " + aws.ToString(tk.TaskArn) + " has no private address to publish")
 	}
 	d.netMu.Lock()
 	defer d.netMu.Unlock()

@@ -2,6 +2,7 @@ package ecsdriver
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,6 +25,12 @@ type task struct {
 	done          chan struct{}
 	status        driver.ExitStatus
 	err           error
+	// started is closed once the watcher has seen the main container run
+	// or the task stop (first is the task as then described), or the
+	// watch ended without either (err says why).
+	started   chan struct{}
+	startOnce sync.Once
+	first     types.Task
 }
 
 var _ driver.Task = (*task)(nil)
@@ -31,7 +38,7 @@ var _ driver.Task = (*task)(nil)
 // watch starts the watcher of container id's task arn. With skipOld the
 // output shipped before (by a previous backend life) is not copied again.
 func (d *Driver) watch(id, name, arn string, streams driver.Streams, skipOld bool) *task {
-	t := &task{d: d, id: id, name: name, arn: arn, done: make(chan struct{})}
+	t := &task{d: d, id: id, name: name, arn: arn, done: make(chan struct{}), started: make(chan struct{})}
 	d.setLive(id, true)
 	go t.run(streams, skipOld)
 	return t
@@ -66,6 +73,7 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 			t.d.unpublish(ctx, t.id, t.name)
 		}
 		t.d.setLive(t.id, false)
+		t.markStarted(types.Task{})
 	}()
 	o := &output{streams: streams, since: time.Now()}
 	attached := t.attach(ctx, o, streams, skipOld)
@@ -87,6 +95,7 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 		case err != nil:
 			t.d.log.Warn().Err(err).Str("container_id", t.id).Msg("describe task")
 		case aws.ToString(tk.LastStatus) == "STOPPED":
+			t.markStarted(tk)
 			if o.pollLogs() {
 				o.decide(modeCloud)
 				_ = logs.drain(ctx, o.cloud)
@@ -96,6 +105,10 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 			t.status = exitStatus(tk)
 			t.d.log.Info().Str("container_id", t.id).Int("exit_code", t.status.Code).Msg("task stopped")
 			return
+		default:
+			if c, ok := mainOf(tk); ok && (aws.ToString(c.LastStatus) == "RUNNING" || c.ExitCode != nil) {
+				t.markStarted(tk)
+			}
 		}
 		select {
 		case <-tick.C:
@@ -104,6 +117,33 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 			return
 		}
 	}
+}
+
+func (t *task) markStarted(tk types.Task) {
+	t.startOnce.Do(func() {
+		t.first = tk
+		close(t.started)
+	})
+}
+
+// awaitStart waits until the main container has run, as docker start
+// returns once the container runs, and returns the task as then
+// described. A task that stopped before (an image ECS cannot pull, a
+// failed init container, a volume it cannot mount) fails the start with
+// ECS's reason.
+func (t *task) awaitStart(ctx context.Context) (types.Task, error) {
+	select {
+	case <-t.started:
+	case <-ctx.Done():
+		return types.Task{}, ctx.Err()
+	}
+	if t.first.TaskArn == nil { // the watch ended first
+		return types.Task{}, t.err
+	}
+	if reason, failed := startFailure(t.first); failed {
+		return types.Task{}, errors.New("ecs backend: the task did not start: " + reason)
+	}
+	return t.first, nil
 }
 
 // attach follows the main process through the agent (both streams apart,
@@ -219,19 +259,44 @@ func (o *output) write(le driver.LogEntry) {
 	}
 }
 
+// mainOf returns task tk's main container.
+func mainOf(tk types.Task) (types.Container, bool) {
+	for _, c := range tk.Containers {
+		if aws.ToString(c.Name) == mainContainer {
+			return c, true
+		}
+	}
+	return types.Container{}, false
+}
+
+// neverRan tells a container ECS could not start: its reason says so
+// ("CannotPullContainerError", "CannotStartContainerError"...), even when
+// it carries an exit code (143 from ECS's agent, when a dependency
+// failed).
+func neverRan(c types.Container) bool { return strings.HasPrefix(aws.ToString(c.Reason), "Cannot") }
+
+// startFailure tells whether a STOPPED task never ran its main container,
+// and ECS's reason.
+func startFailure(tk types.Task) (string, bool) {
+	if aws.ToString(tk.LastStatus) != "STOPPED" {
+		return "", false
+	}
+	if c, ok := mainOf(tk); ok && neverRan(c) {
+		return aws.ToString(c.Reason), true
+	}
+	if tk.StopCode == types.TaskStopCodeTaskFailedToStart {
+		return aws.ToString(tk.StoppedReason), true
+	}
+	return "", false
+}
+
 // exitStatus reads how a STOPPED task's main container ended. A task that
 // never ran its container reports ECS's reason, with dockerd's exit codes
 // for a command that could not be found or run.
 func exitStatus(tk types.Task) driver.ExitStatus {
 	st := driver.ExitStatus{FinishedAt: aws.ToTime(tk.StoppedAt)}
-	for _, c := range tk.Containers {
-		if aws.ToString(c.Name) != mainContainer {
-			continue
-		}
-		// A container that never started may still carry an exit code
-		// (143 from ECS's agent, when a dependency failed): its reason
-		// says so.
-		if c.ExitCode != nil && !strings.HasPrefix(aws.ToString(c.Reason), "Cannot") {
+	if c, ok := mainOf(tk); ok {
+		if c.ExitCode != nil && !neverRan(c) {
 			st.Code = int(*c.ExitCode)
 			return st
 		}
