@@ -76,13 +76,11 @@ func (d *Driver) mounts(ctx context.Context, spec driver.Spec) ([]types.Volume, 
 // it has exited 0 (dependsOn SUCCESS).
 func (d *Driver) agentInit(spec driver.Spec) types.ContainerDefinition {
 	return types.ContainerDefinition{
-		Name:        aws.String(agentContainer),
-		Image:       aws.String(d.cfg.AgentImage),
-		Essential:   aws.Bool(false),
-		Command:     []string{"install", agentDir},
-		MountPoints: []types.MountPoint{{SourceVolume: aws.String(agentVolume), ContainerPath: aws.String(agentDir)}},
-		LogConfiguration: &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{
-			"awslogs-group": d.cfg.LogGroup, "awslogs-region": d.cfg.Region, "awslogs-stream-prefix": spec.ID,
-		}},
+		Name:             aws.String(agentContainer),
+		Image:            aws.String(d.cfg.AgentImage),
+		Essential:        aws.Bool(false),
+		Command:          []string{"install", agentDir},
+		MountPoints:      []types.MountPoint{{SourceVolume: aws.String(agentVolume), ContainerPath: aws.String(agentDir)}},
+		LogConfiguration: d.logConfig(spec),
 	}
 }

@@ -2,13 +2,13 @@ package ecsdriver
 
 import (
 	"context"
-	"github.com/containerd/errdefs"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/containerd/errdefs"
 
 	"github.com/sockerless/sockerless/api/driver"
 )
@@ -91,18 +91,16 @@ func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.Reg
 	cpu, mem := fargateSize(spec.NanoCPUs, spec.Memory)
 	port := int32(d.cfg.AgentPort)
 	c := types.ContainerDefinition{
-		Name:         aws.String(mainContainer),
-		Image:        aws.String(imageOf(spec)),
-		EntryPoint:   d.entryPoint(spec),
-		Environment:  env,
-		Essential:    aws.Bool(true),
-		PortMappings: []types.PortMapping{{ContainerPort: &port, Protocol: types.TransportProtocolTcp}},
-		LogConfiguration: &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{
-			"awslogs-group": d.cfg.LogGroup, "awslogs-region": d.cfg.Region, "awslogs-stream-prefix": spec.ID,
-		}},
-		Interactive:    aws.Bool(spec.OpenStdin),
-		PseudoTerminal: aws.Bool(spec.TTY),
-		DockerLabels:   spec.Labels,
+		Name:             aws.String(mainContainer),
+		Image:            aws.String(imageOf(spec)),
+		EntryPoint:       d.entryPoint(spec),
+		Environment:      env,
+		Essential:        aws.Bool(true),
+		PortMappings:     []types.PortMapping{{ContainerPort: &port, Protocol: types.TransportProtocolTcp}},
+		LogConfiguration: d.logConfig(spec),
+		Interactive:      aws.Bool(spec.OpenStdin),
+		PseudoTerminal:   aws.Bool(spec.TTY),
+		DockerLabels:     spec.Labels,
 	}
 	if spec.WorkingDir != "" {
 		c.WorkingDirectory = aws.String(spec.WorkingDir)
@@ -131,6 +129,14 @@ func (d *Driver) taskDefinition(ctx context.Context, spec driver.Spec) (*ecs.Reg
 		ExecutionRoleArn:        aws.String(d.cfg.ExecutionRole),
 		Tags:                    tags(spec),
 	}, nil
+}
+
+// logConfig sends a container of spec's task to CloudWatch Logs (awslogs):
+// stream <container ID>/<container name>/<task ID>.
+func (d *Driver) logConfig(spec driver.Spec) *types.LogConfiguration {
+	return &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{
+		"awslogs-group": d.cfg.LogGroup, "awslogs-region": d.cfg.Region, "awslogs-stream-prefix": spec.ID,
+	}}
 }
 
 // logStream is the CloudWatch stream the awslogs driver writes a task's
