@@ -22,6 +22,7 @@ import (
 
 	"github.com/sockerless/sockerless/api/backendapi"
 	"github.com/sockerless/sockerless/api/driver"
+	"github.com/sockerless/sockerless/api/unixsock"
 	"github.com/sockerless/sockerless/backends/core/registry"
 	"github.com/sockerless/sockerless/backends/core/server"
 )
@@ -111,7 +112,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}()
 	for _, addr := range listens {
-		ln, err := listen(addr)
+		ln, err := listen(ctx, addr)
 		if err != nil {
 			return err
 		}
@@ -163,23 +164,16 @@ func serve(ctx context.Context, srv *http.Server, lns []net.Listener, drain func
 }
 
 // listen opens a unix:// or tcp:// address. A stale unix socket file is
-// replaced.
-func listen(addr string) (net.Listener, error) {
+// replaced; one another backend still answers on is refused.
+func listen(ctx context.Context, addr string) (net.Listener, error) {
 	switch {
 	case strings.HasPrefix(addr, "unix://"):
 		p := strings.TrimPrefix(addr, "unix://")
 		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 			return nil, fmt.Errorf("listen %s: %w", addr, err)
 		}
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("listen %s: %w", addr, err)
-		}
-		ln, err := net.Listen("unix", p)
+		ln, err := unixsock.Listen(ctx, p, 0o600)
 		if err != nil {
-			return nil, fmt.Errorf("listen %s: %w", addr, err)
-		}
-		if err := os.Chmod(p, 0o600); err != nil {
-			ln.Close()
 			return nil, fmt.Errorf("listen %s: %w", addr, err)
 		}
 		return ln, nil

@@ -7,15 +7,13 @@ package listen
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
-	"time"
+
+	"github.com/sockerless/sockerless/api/unixsock"
 )
 
 // SocketMode is the mode of unix sockets, as dockerd's (owner and group).
@@ -68,7 +66,9 @@ func Listen(ctx context.Context, a Addr, tlsConf *tls.Config) (net.Listener, err
 	var lc net.ListenConfig
 	switch a.Network {
 	case "unix":
-		return listenUnix(ctx, lc, a.Address)
+		// A stale socket from a dead daemon is replaced; a live one or a
+		// file that is not a socket is refused.
+		return unixsock.Listen(ctx, a.Address, SocketMode)
 	case "tcp":
 		l, err := lc.Listen(ctx, "tcp", a.Address)
 		if err != nil {
@@ -80,39 +80,4 @@ func Listen(ctx context.Context, a Addr, tlsConf *tls.Config) (net.Listener, err
 		return l, nil
 	}
 	return nil, fmt.Errorf("listen %s: unknown network", a)
-}
-
-// listenUnix removes a stale socket left by a daemon that died, but refuses
-// to take over a socket something still answers on, or a file that is not
-// a socket.
-func listenUnix(ctx context.Context, lc net.ListenConfig, path string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	fi, err := os.Lstat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, err
-	case fi.Mode().Type() != fs.ModeSocket:
-		return nil, fmt.Errorf("listen unix://%s: file exists and is not a socket", path)
-	default:
-		d := net.Dialer{Timeout: time.Second}
-		if c, err := d.DialContext(ctx, "unix", path); err == nil {
-			c.Close()
-			return nil, fmt.Errorf("listen unix://%s: another daemon is listening on it", path)
-		}
-		if err := os.Remove(path); err != nil {
-			return nil, fmt.Errorf("remove stale socket: %w", err)
-		}
-	}
-	l, err := lc.Listen(ctx, "unix", path)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(path, SocketMode); err != nil {
-		l.Close()
-		return nil, err
-	}
-	return l, nil
 }

@@ -80,9 +80,14 @@ func TestListenUnix(t *testing.T) {
 	if _, err := Listen(t.Context(), a, nil); err == nil || !strings.Contains(err.Error(), "another daemon") {
 		t.Fatalf("second listen: %v", err)
 	}
-	l.(*net.UnixListener).SetUnlinkOnClose(false)
 	l.Close()
-	// A stale one is.
+	// A stale one is: a daemon killed with -9 leaves its socket behind.
+	stale, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.(*net.UnixListener).SetUnlinkOnClose(false)
+	stale.Close()
 	l, err = Listen(t.Context(), a, nil)
 	if err != nil {
 		t.Fatalf("listen over a stale socket: %v", err)
