@@ -73,6 +73,13 @@ type Spec struct {
 	// joins (`--network container:X`, a pod's members): "" when it has
 	// its own.
 	JoinsNetworkOf string
+	// Members, set when the container starts, are the IDs of the
+	// created containers that will join its network namespace (directly
+	// or through one another), in creation order: a pod's members,
+	// compose's `network_mode: service:x`. A driver that runs a network
+	// namespace as one unit (an ECS task) starts them with it; the
+	// others ignore it.
+	Members []string `json:",omitempty"`
 	// ReadOnlyRoot refuses writes to the root file system outside the
 	// mounts (`docker run --read-only`).
 	ReadOnlyRoot bool

@@ -131,14 +131,30 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
+	var boot []*Container
 	for _, c := range loaded {
-		e.recover(ctx, c)
+		if e.recover(ctx, c) {
+			boot = append(boot, c)
+		}
+	}
+	// Started once every record is recovered: a start reads the other
+	// containers (its network namespace's members), which recover writes
+	// without their locks.
+	for _, c := range boot {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			if err := e.start(e.ctx, c, false); err != nil {
+				e.log.Warn().Err(err).Str("container_id", c.rec.ID).Msg("restart on daemon start")
+			}
+		}()
 	}
 	return e, nil
 }
 
-// recover brings a loaded container to a consistent state.
-func (e *Engine) recover(ctx context.Context, c *Container) {
+// recover brings a loaded container to a consistent state, and tells
+// whether its restart policy starts it again now.
+func (e *Engine) recover(ctx context.Context, c *Container) bool {
 	r := &c.rec
 	if e.nets != nil {
 		e.nets.Restore(r.ID, r.Name[1:], r.Networks)
@@ -158,25 +174,17 @@ func (e *Engine) recover(ctx context.Context, c *Container) {
 		if err := e.finishRemove(ctx, c); err != nil {
 			e.log.Warn().Err(err).Str("container_id", r.ID).Msg("finish interrupted removal")
 		}
-		return
+		return false
 	case StatusRunning, StatusPaused, StatusRestarting:
 		if e.reattach(ctx, c) {
-			return
+			return false
 		}
 		r.State = State{Status: StatusExited, ExitCode: 255, StartedAt: r.State.StartedAt, FinishedAt: e.now().UTC(), Health: r.State.Health}
 		if err := e.persist(c); err != nil {
 			e.log.Error().Err(err).Str("container_id", r.ID).Msg("record recovered state")
 		}
 	}
-	if shouldRestartOnBoot(r) {
-		e.wg.Add(1)
-		go func() {
-			defer e.wg.Done()
-			if err := e.start(e.ctx, c, false); err != nil {
-				e.log.Warn().Err(err).Str("container_id", r.ID).Msg("restart on daemon start")
-			}
-		}()
-	}
+	return shouldRestartOnBoot(r)
 }
 
 // Close stops restart timers and the running containers, as dockerd does

@@ -37,26 +37,32 @@ func (e *Engine) Group(ctx context.Context, ref string) (Group, error) {
 	if err != nil {
 		return Group{}, err
 	}
+	return e.group(c.rec.ID), nil
+}
+
+// group is the group of container id. It locks each container in turn:
+// the caller holds none.
+func (e *Engine) group(id string) Group {
 	all := e.all()
 	parent := map[string]string{} // member ID → the container it joins
 	info := map[string]Member{}
 	for _, o := range all {
 		o.mu.Lock()
 		r := &o.rec
-		id := r.ID
-		info[id] = Member{ID: id, Name: strings.TrimPrefix(r.Name, "/"), Status: string(r.State.Status), Created: r.Created}
+		oid := r.ID
+		info[oid] = Member{ID: oid, Name: strings.TrimPrefix(r.Name, "/"), Status: string(r.State.Status), Created: r.Created}
 		mode := string(r.HostConfig.NetworkMode)
 		o.mu.Unlock()
 		if target, ok := strings.CutPrefix(mode, "container:"); ok {
 			if t, err := e.get(target); err == nil {
-				parent[id] = t.rec.ID // the ID never changes: no lock needed
+				parent[oid] = t.rec.ID // the ID never changes: no lock needed
 			}
 		}
 	}
-	root := rootOf(c.rec.ID, parent)
+	root := rootOf(id, parent)
 	g := Group{Root: root}
-	for id, m := range info {
-		if id != root && rootOf(id, parent) == root {
+	for mid, m := range info {
+		if mid != root && rootOf(mid, parent) == root {
 			g.Members = append(g.Members, m)
 		}
 	}
@@ -67,7 +73,25 @@ func (e *Engine) Group(ctx context.Context, ref string) (Group, error) {
 		return strings.Compare(a.ID, b.ID)
 	})
 	g.Members = slices.Insert(g.Members, 0, info[root])
-	return g, nil
+	return g
+}
+
+// pendingMembers are the created containers that will join the network
+// namespace container id owns, in creation order: a driver that runs a
+// namespace as one unit (an ECS task) starts them with it. None when id
+// joins another's. No container lock is held.
+func (e *Engine) pendingMembers(id string) []string {
+	g := e.group(id)
+	if g.Root != id {
+		return nil
+	}
+	var ids []string
+	for _, m := range g.Members[1:] {
+		if m.Status == string(StatusCreated) {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
 }
 
 // rootOf follows the "container:" chain from id to the container that owns

@@ -49,7 +49,16 @@ func TestGroup(t *testing.T) {
 	if _, err := v.e.Group(context.Background(), "nosuch"); err == nil {
 		t.Error("Group of an unknown container: no error")
 	}
-	_ = b
+	// What a starting root tells its driver: the created members, in
+	// creation order; a member or a lone container has none.
+	if d := cmp.Diff([]string{a, b}, v.e.pendingMembers(root)); d != "" {
+		t.Errorf("pendingMembers(root) (-want +got):\n%s", d)
+	}
+	for _, id := range []string{a, b, alone} {
+		if got := v.e.pendingMembers(id); got != nil {
+			t.Errorf("pendingMembers(%s) = %v, want none", id, got)
+		}
+	}
 }
 
 func TestRootOf(t *testing.T) {

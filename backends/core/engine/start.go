@@ -36,6 +36,8 @@ func (e *Engine) Start(ctx context.Context, ref string) error {
 // resets the restart count); otherwise the restart policy or daemon
 // start-up asks.
 func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
+	// Read before c.mu is taken: the group locks every container in turn.
+	members := e.pendingMembers(c.rec.ID)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch st := c.rec.State.Status; {
@@ -65,6 +67,7 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 		return err
 	}
 	spec := e.spec(c)
+	spec.Members = members
 	// Its /etc/hosts and its neighbours' name it before it runs.
 	e.hostsRunning(ctx, c.rec.ID, true)
 	task, err := e.drv.Lifecycle.Start(e.ctx, spec, run.streams(c))

@@ -8,6 +8,8 @@
 // ECS is the source of truth: every task is tagged with the container's ID
 // and name, and its task definition family is derived from the ID, so a
 // restarted backend finds its running tasks again ([Driver.Reattach]).
+// Containers that share a network namespace (a pod) run as one task with
+// a container each (pod.go).
 package ecsdriver
 
 import (
@@ -55,9 +57,9 @@ type Driver struct {
 	vols  *volumeStore
 
 	mu    sync.Mutex
-	tasks map[string]string       // container ID → ARN of its current task
+	tasks map[string]placement    // container ID → where it runs (its current task)
 	live  map[string]bool         // container IDs whose task is watched and not stopped
-	conns map[string]*client.Conn // task ARN → agent connection
+	conns map[string]*client.Conn // placement.connKey → agent connection
 }
 
 var (
@@ -87,7 +89,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Driver{cfg: cfg, log: log, tokens: key, tasks: map[string]string{}, conns: map[string]*client.Conn{}, live: map[string]bool{},
+	d := &Driver{cfg: cfg, log: log, tokens: key, tasks: map[string]placement{}, conns: map[string]*client.Conn{}, live: map[string]bool{},
 		ecs: ecs.NewFromConfig(awsCfg), logs: cloudwatchlogs.NewFromConfig(awsCfg)}
 	d.nets = &netStore{ec2: ec2.NewFromConfig(awsCfg), sd: servicediscovery.NewFromConfig(awsCfg), cfg: &d.cfg, poll: cfg.Poll,
 		nets: map[string]*netResources{}, eps: map[string]map[string]driver.Endpoint{}}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -106,11 +107,11 @@ func (d *Driver) Logs(ctx context.Context, id string, opts driver.LogOptions, fn
 
 // follow copies the current task's new output until it stops.
 func (d *Driver) follow(ctx context.Context, id string, readers map[string]*logReader, opts driver.LogOptions, fn func(driver.LogEntry) error) error {
-	arn, err := d.findTask(ctx, id)
+	at, err := d.findTask(ctx, id)
 	if err != nil {
 		return nil // nothing runs: nothing more will come
 	}
-	s := logStream(id, arn)
+	s := logStream(id, at)
 	r := readers[s]
 	if r == nil {
 		r = &logReader{d: d, stream: s, since: opts.Since, until: opts.Until}
@@ -121,8 +122,9 @@ func (d *Driver) follow(ctx context.Context, id string, readers map[string]*logR
 		if err := r.drain(ctx, fn); err != nil {
 			return err
 		}
-		tk, err := d.describe(ctx, arn)
-		if err != nil || aws.ToString(tk.LastStatus) == "STOPPED" {
+		tk, err := d.describe(ctx, at.arn)
+		c, _ := containerOf(tk, at.container)
+		if err != nil || aws.ToString(tk.LastStatus) == "STOPPED" || aws.ToString(c.LastStatus) == "STOPPED" {
 			return r.drain(ctx, fn)
 		}
 		select {
@@ -133,12 +135,12 @@ func (d *Driver) follow(ctx context.Context, id string, readers map[string]*logR
 	}
 }
 
-// logStreams lists the log streams of container id's main container
-// (one per task it ran; the agent's init container has its own), oldest
+// logStreams lists the log streams of container id (one per task it ran,
+// as `main` or as a pod member; not the agent's init container's), oldest
 // first.
 func (d *Driver) logStreams(ctx context.Context, id string) ([]string, error) {
 	var all []cwtypes.LogStream
-	in := &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(d.cfg.LogGroup), LogStreamNamePrefix: aws.String(id + "/" + mainContainer + "/")}
+	in := &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(d.cfg.LogGroup), LogStreamNamePrefix: aws.String(id + "/")}
 	for {
 		out, err := d.logs.DescribeLogStreams(ctx, in)
 		if err != nil {
@@ -151,9 +153,11 @@ func (d *Driver) logStreams(ctx context.Context, id string) ([]string, error) {
 		in.NextToken = out.NextToken
 	}
 	sort.SliceStable(all, func(i, j int) bool { return aws.ToInt64(all[i].CreationTime) < aws.ToInt64(all[j].CreationTime) })
-	names := make([]string, len(all))
-	for i, s := range all {
-		names[i] = aws.ToString(s.LogStreamName)
+	names := make([]string, 0, len(all))
+	for _, s := range all {
+		if name := aws.ToString(s.LogStreamName); !strings.HasPrefix(name, id+"/"+agentContainer+"/") {
+			names = append(names, name)
+		}
 	}
 	return names, nil
 }

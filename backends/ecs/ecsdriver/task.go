@@ -20,11 +20,12 @@ import (
 // output from CloudWatch Logs to the run's streams and polls DescribeTasks
 // until the task has STOPPED and its output is drained.
 type task struct {
-	d             *Driver
-	id, name, arn string
-	done          chan struct{}
-	status        driver.ExitStatus
-	err           error
+	d        *Driver
+	id, name string
+	at       placement
+	done     chan struct{}
+	status   driver.ExitStatus
+	err      error
 	// started is closed once the watcher has seen the main container run
 	// or the task stop (first is the task as then described), or the
 	// watch ended without either (err says why).
@@ -35,10 +36,11 @@ type task struct {
 
 var _ driver.Task = (*task)(nil)
 
-// watch starts the watcher of container id's task arn. With skipOld the
-// output shipped before (by a previous backend life) is not copied again.
-func (d *Driver) watch(id, name, arn string, streams driver.Streams, skipOld bool) *task {
-	t := &task{d: d, id: id, name: name, arn: arn, done: make(chan struct{}), started: make(chan struct{})}
+// watch starts the watcher of container id where it runs. With skipOld
+// the output shipped before (by a previous backend life) is not copied
+// again.
+func (d *Driver) watch(id, name string, at placement, streams driver.Streams, skipOld bool) *task {
+	t := &task{d: d, id: id, name: name, at: at, done: make(chan struct{}), started: make(chan struct{})}
 	d.setLive(id, true)
 	go t.run(streams, skipOld)
 	return t
@@ -69,7 +71,7 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 	defer func() {
 		// The task stopped (or the backend is going away, when its
 		// names stay with the running task).
-		if t.err == nil {
+		if t.err == nil && !t.at.member() {
 			t.d.unpublish(ctx, t.id, t.name)
 		}
 		t.d.setLive(t.id, false)
@@ -77,7 +79,7 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 	}()
 	o := &output{streams: streams, since: time.Now()}
 	attached := t.attach(ctx, o, streams, skipOld)
-	logs := &logReader{d: t.d, stream: logStream(t.id, t.arn)}
+	logs := &logReader{d: t.d, stream: logStream(t.id, t.at)}
 	if skipOld {
 		_ = logs.drain(ctx, func(driver.LogEntry) error { return nil })
 	}
@@ -87,26 +89,27 @@ func (t *task) run(streams driver.Streams, skipOld bool) {
 		if o.pollLogs() {
 			_ = logs.drain(ctx, o.cloud)
 		}
-		tk, err := t.d.describe(ctx, t.arn)
+		tk, err := t.d.describe(ctx, t.at.arn)
+		c, _ := containerOf(tk, t.at.container)
 		switch {
 		case errdefs.IsNotFound(err):
 			t.err = err
 			return
 		case err != nil:
 			t.d.log.Warn().Err(err).Str("container_id", t.id).Msg("describe task")
-		case aws.ToString(tk.LastStatus) == "STOPPED":
+		case aws.ToString(tk.LastStatus) == "STOPPED", t.at.member() && aws.ToString(c.LastStatus) == "STOPPED":
 			t.markStarted(tk)
 			if o.pollLogs() {
 				o.decide(modeCloud)
 				_ = logs.drain(ctx, o.cloud)
 			}
 			attached.wait(attachGrace)
-			t.d.forget(t.arn)
-			t.status = exitStatus(tk)
+			t.d.forget(t.at)
+			t.status = exitStatus(tk, t.at.container)
 			t.d.log.Info().Str("container_id", t.id).Int("exit_code", t.status.Code).Msg("task stopped")
 			return
 		default:
-			if c, ok := mainOf(tk); ok && (aws.ToString(c.LastStatus) == "RUNNING" || c.ExitCode != nil) {
+			if aws.ToString(c.LastStatus) == "RUNNING" || c.ExitCode != nil {
 				t.markStarted(tk)
 			}
 		}
@@ -140,7 +143,7 @@ func (t *task) awaitStart(ctx context.Context) (types.Task, error) {
 	if t.first.TaskArn == nil { // the watch ended first
 		return types.Task{}, t.err
 	}
-	if reason, failed := startFailure(t.first); failed {
+	if reason, failed := startFailure(t.first, t.at.container); failed {
 		return types.Task{}, errors.New("ecs backend: the task did not start: " + reason)
 	}
 	return t.first, nil
@@ -259,10 +262,10 @@ func (o *output) write(le driver.LogEntry) {
 	}
 }
 
-// mainOf returns task tk's main container.
-func mainOf(tk types.Task) (types.Container, bool) {
+// containerOf returns task tk's container called name.
+func containerOf(tk types.Task, name string) (types.Container, bool) {
 	for _, c := range tk.Containers {
-		if aws.ToString(c.Name) == mainContainer {
+		if aws.ToString(c.Name) == name {
 			return c, true
 		}
 	}
@@ -275,13 +278,14 @@ func mainOf(tk types.Task) (types.Container, bool) {
 // failed).
 func neverRan(c types.Container) bool { return strings.HasPrefix(aws.ToString(c.Reason), "Cannot") }
 
-// startFailure tells whether a STOPPED task never ran its main container,
-// and ECS's reason.
-func startFailure(tk types.Task) (string, bool) {
-	if aws.ToString(tk.LastStatus) != "STOPPED" {
+// startFailure tells whether task tk's container name stopped without
+// ever running, and ECS's reason.
+func startFailure(tk types.Task, name string) (string, bool) {
+	c, ok := containerOf(tk, name)
+	if aws.ToString(tk.LastStatus) != "STOPPED" && aws.ToString(c.LastStatus) != "STOPPED" {
 		return "", false
 	}
-	if c, ok := mainOf(tk); ok && neverRan(c) {
+	if ok && neverRan(c) {
 		return aws.ToString(c.Reason), true
 	}
 	if tk.StopCode == types.TaskStopCodeTaskFailedToStart {
@@ -290,12 +294,15 @@ func startFailure(tk types.Task) (string, bool) {
 	return "", false
 }
 
-// exitStatus reads how a STOPPED task's main container ended. A task that
-// never ran its container reports ECS's reason, with dockerd's exit codes
-// for a command that could not be found or run.
-func exitStatus(tk types.Task) driver.ExitStatus {
+// exitStatus reads how task tk's container name ended (the task, or the
+// container, STOPPED). A container that never ran reports ECS's reason,
+// with dockerd's exit codes for a command that could not be found or run.
+func exitStatus(tk types.Task, name string) driver.ExitStatus {
 	st := driver.ExitStatus{FinishedAt: aws.ToTime(tk.StoppedAt)}
-	if c, ok := mainOf(tk); ok {
+	if st.FinishedAt.IsZero() {
+		st.FinishedAt = time.Now() // a pod member stopped before its task
+	}
+	if c, ok := containerOf(tk, name); ok {
 		if c.ExitCode != nil && !neverRan(c) {
 			st.Code = int(*c.ExitCode)
 			return st

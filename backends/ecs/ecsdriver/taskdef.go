@@ -2,7 +2,6 @@ package ecsdriver
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,12 +33,11 @@ func tags(spec driver.Spec) []types.Tag {
 // the agent port (or the port the simulator assigns it, see
 // simulators/aws/internal/ecs/ports.go), serving the container's root.
 func (d *Driver) entryPoint(spec driver.Spec) []string {
-	port := strconv.Itoa(d.cfg.AgentPort)
 	agent := d.cfg.AgentPath
 	if d.cfg.AgentImage != "" {
 		agent = agentDir + "/sockerless-agent"
 	}
-	ep := []string{agent, "--listen", ":${SOCKERLESS_SIM_PORT_" + port + ":-" + port + "}",
+	ep := []string{agent, "--listen", listenArg(d.cfg.AgentPort),
 		"--linger", "5s", "--log-level", "error"}
 	if spec.TTY {
 		ep = append(ep, "--tty")
@@ -139,10 +137,10 @@ func (d *Driver) logConfig(spec driver.Spec) *types.LogConfiguration {
 	}}
 }
 
-// logStream is the CloudWatch stream the awslogs driver writes a task's
-// main container to: prefix/container/task-id.
-func logStream(id, taskARN string) string {
-	return id + "/" + mainContainer + "/" + taskARN[strings.LastIndex(taskARN, "/")+1:]
+// logStream is the CloudWatch stream the awslogs driver writes container
+// id to where it runs: prefix (the container's ID)/container/task-id.
+func logStream(id string, at placement) string {
+	return id + "/" + at.container + "/" + at.arn[strings.LastIndex(at.arn, "/")+1:]
 }
 
 // byID tells whether ref names image id by its ID (sha256:..., or a

@@ -50,8 +50,11 @@ func TestTaskDefinition(t *testing.T) {
 	if c.LogConfiguration.Options["awslogs-stream-prefix"] != "c0ffee" {
 		t.Errorf("log options %v", c.LogConfiguration.Options)
 	}
-	if got := logStream("c0ffee", "arn:aws:ecs:us-east-1:1:task/sockerless/abc123"); got != "c0ffee/main/abc123" {
+	if got := logStream("c0ffee", placement{arn: "arn:aws:ecs:us-east-1:1:task/sockerless/abc123", container: mainContainer}); got != "c0ffee/main/abc123" {
 		t.Errorf("log stream %s", got)
+	}
+	if got := logStream("beef", placement{arn: "arn:aws:ecs:us-east-1:1:task/sockerless/abc123", container: memberContainer("beef")}); got != "beef/c-beef/abc123" {
+		t.Errorf("pod member's log stream %s", got)
 	}
 	if aws.ToString(c.Image) != "busybox:1" {
 		t.Errorf("image %s, want the reference given", aws.ToString(c.Image))
@@ -142,7 +145,7 @@ func TestExitStatus(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st := exitStatus(tc.task)
+			st := exitStatus(tc.task, mainContainer)
 			if st.Code != tc.wantCode || !strings.Contains(st.Error, tc.wantErr) {
 				t.Errorf("exitStatus = %+v, want code %d error ~%q", st, tc.wantCode, tc.wantErr)
 			}
@@ -164,9 +167,18 @@ func TestAgentAddr(t *testing.T) {
 		{"awsvpc private IP", types.Container{Name: aws.String("main"), NetworkInterfaces: []types.NetworkInterface{
 			{PrivateIpv4Address: aws.String("10.0.1.7")}}}, "10.0.1.7:9111"},
 		{"not attached yet", types.Container{Name: aws.String("main")}, ""},
+		{"pod member binding", types.Container{Name: aws.String("c-beef"), NetworkBindings: []types.NetworkBinding{
+			{BindIP: aws.String("127.0.0.1"), ContainerPort: aws.Int32(9111), HostPort: aws.Int32(40001)},
+			{BindIP: aws.String("127.0.0.1"), ContainerPort: aws.Int32(9112), HostPort: aws.Int32(40003)}}}, "127.0.0.1:40003"},
+		{"pod member private IP", types.Container{Name: aws.String("c-beef"), NetworkInterfaces: []types.NetworkInterface{
+			{PrivateIpv4Address: aws.String("10.0.1.7")}}}, "10.0.1.7:9112"},
 	}
 	for _, tc := range tests {
-		if got := d.agentAddr(types.Task{Containers: []types.Container{tc.c}}); got != tc.want {
+		at := placement{container: mainContainer, port: d.cfg.AgentPort}
+		if name := aws.ToString(tc.c.Name); name != mainContainer {
+			at = placement{container: name, port: d.cfg.AgentPort + 1}
+		}
+		if got := agentAddr(types.Task{Containers: []types.Container{tc.c}}, at); got != tc.want {
 			t.Errorf("%s: agentAddr = %q, want %q", tc.name, got, tc.want)
 		}
 	}
@@ -185,5 +197,35 @@ func TestConfigFromEnv(t *testing.T) {
 	env[EnvPoll] = "soon"
 	if err := (&Config{}).FromEnv(func(k string) string { return env[k] }); err == nil {
 		t.Error("a bad poll interval was accepted")
+	}
+}
+
+func TestWithListen(t *testing.T) {
+	ep := []string{"/sockerless/sockerless-agent", "--listen", listenArg(9111), "--linger", "5s", "--", "sh", "-c", "--listen"}
+	got := withListen(ep, 9113)
+	if got[2] != ":${SOCKERLESS_SIM_PORT_9113:-9113}" || got[8] != "--listen" || ep[2] != ":${SOCKERLESS_SIM_PORT_9111:-9111}" {
+		t.Errorf("withListen = %q (input now %q)", got, ep)
+	}
+}
+
+// A pod member's container that stopped before its task reports its own
+// exit code and start failure.
+func TestMemberStatus(t *testing.T) {
+	tk := types.Task{LastStatus: aws.String("RUNNING"), Containers: []types.Container{
+		{Name: aws.String("main"), LastStatus: aws.String("RUNNING")},
+		{Name: aws.String("c-beef"), LastStatus: aws.String("STOPPED"), ExitCode: aws.Int32(4)},
+		{Name: aws.String("c-cafe"), LastStatus: aws.String("STOPPED"), Reason: aws.String("CannotPullContainerError: nope")},
+	}}
+	if st := exitStatus(tk, "c-beef"); st.Code != 4 || st.FinishedAt.IsZero() {
+		t.Errorf("member exit %+v", st)
+	}
+	if _, failed := startFailure(tk, "c-beef"); failed {
+		t.Error("a member that ran reported as never started")
+	}
+	if reason, failed := startFailure(tk, "c-cafe"); !failed || !strings.Contains(reason, "CannotPull") {
+		t.Errorf("member start failure %q %v", reason, failed)
+	}
+	if _, failed := startFailure(tk, mainContainer); failed {
+		t.Error("the running root reported as failed")
 	}
 }
