@@ -36,6 +36,7 @@ func TestECSActSuite(t *testing.T) {
 	sem := make(chan struct{}, runners.Parallel)
 	st := runners.RunSuite(t, "act", runners.Workflows(t), "ecs", sem, act.Run)
 	t.Logf("sockerless (ecs on the simulator, docker runtime), %d at a time: act suite %v", runners.Parallel, st)
+	realContainers(t, s)
 
 	after := runners.ListResources(t, s.Host)
 	if i := slices.Index(after.Volumes, "act-toolcache"); i >= 0 {
@@ -100,4 +101,28 @@ func importAgentImage(t *testing.T, host, agent string) {
 	if r.ExitCode != 0 || !strings.HasPrefix(r.Stdout, "sha256:") {
 		t.Fatalf("docker import %s: exit %d: %s", agentImage, r.ExitCode, r.Stderr)
 	}
+}
+
+// realContainers checks, on the simulator's docker runtime, what only
+// real containers show: the task runs as the user asked for, and a pod's
+// member reaches its root on localhost.
+func realContainers(t *testing.T, s *stack) {
+	t.Helper()
+	if out := s.mustDocker("run", "--rm", "-u", "1000:1001", runners.RunnerImage, "sh", "-c", "id -u; id -g"); out != "1000\n1001\n" {
+		t.Errorf("docker run -u 1000:1001: %q", out)
+	}
+	port := freePort(t)
+	s.mustDocker("create", "--name", "pod-web", runners.RunnerImage, "sh", "-c",
+		"mkdir -p /www && echo served-by-web > /www/index.html && exec httpd -f -p "+port+" -h /www")
+	s.mustDocker("create", "--name", "pod-side", "--network", "container:pod-web", runners.RunnerImage, "sh", "-c",
+		"until wget -qO- http://127.0.0.1:"+port+"/; do sleep 0.2; done; exec sleep 300")
+	s.mustDocker("start", "pod-web")
+	s.mustDocker("start", "pod-side")
+	if n := len(s.tasks("RUNNING")); n != 1 {
+		t.Errorf("running tasks of the pod: %d, want 1", n)
+	}
+	waitFor(t, "the member to reach its root on localhost", func() bool {
+		return s.docker("logs", "pod-side").Stdout == "served-by-web\n"
+	})
+	s.mustDocker("rm", "-f", "pod-side", "pod-web")
 }

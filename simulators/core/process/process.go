@@ -27,6 +27,8 @@ type Spec struct {
 	Stdin  io.Reader // nil reads nothing
 	Stdout io.Writer // nil discards
 	Stderr io.Writer // nil discards
+	// Credential, when set, is the user and group the process runs as.
+	Credential *syscall.Credential
 }
 
 // Process is a started workload.
@@ -53,7 +55,7 @@ func Start(spec Spec) (*Process, error) {
 	cmd.Stdin = spec.Stdin
 	cmd.Stdout = spec.Stdout
 	cmd.Stderr = spec.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: spec.Credential}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", spec.Argv[0], err)
 	}

@@ -68,6 +68,9 @@ type Spec struct {
 	Entrypoint, Cmd []string
 	Env             []string
 	WorkingDir      string
+	// User is the user (and group) the container runs as, "" for the
+	// image's.
+	User string
 	// Memory is the hard memory limit in bytes (0: none).
 	Memory int64
 	// CPUShares is the container's relative CPU weight (0: Docker's).
@@ -100,7 +103,7 @@ func (r *Runtime) Start(ctx context.Context, spec Spec) (*Container, error) {
 		return nil, err
 	}
 	cfg := &container.Config{Image: spec.Image, Entrypoint: spec.Entrypoint, Cmd: spec.Cmd, Env: spec.Env,
-		WorkingDir: spec.WorkingDir, Labels: map[string]string{Label: spec.Workload}}
+		WorkingDir: spec.WorkingDir, User: spec.User, Labels: map[string]string{Label: spec.Workload}}
 	if spec.Stdin != nil {
 		cfg.OpenStdin, cfg.StdinOnce, cfg.AttachStdin, cfg.AttachStdout, cfg.AttachStderr = true, true, true, true, true
 	}

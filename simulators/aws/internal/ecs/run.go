@@ -305,7 +305,7 @@ func (s *Service) startContainer(ctx context.Context, t *task, c *container, dir
 // held meanwhile.
 func (s *Service) startDocker(ctx context.Context, t *task, c *container, env []string, mounts []dockerrt.Mount, sh *shipper) error {
 	spec := dockerrt.Spec{Workload: t.TaskArn, Image: c.def.Image, Entrypoint: c.def.EntryPoint, Cmd: c.def.Command,
-		Env: env, WorkingDir: c.def.WorkingDirectory, Mounts: mounts}
+		Env: env, WorkingDir: c.def.WorkingDirectory, User: c.def.User, Mounts: mounts}
 	// ECS maps a container's memory to Docker's Memory (MiB) and its cpu
 	// units to CpuShares (Docker's minimum is 2).
 	if c.def.Memory != nil {
@@ -346,7 +346,21 @@ func (s *Service) startProcess(t *task, c *container, dir string, env []string, 
 	if len(argv) == 0 {
 		return nil
 	}
-	spec := process.Spec{Argv: argv, Env: env, Dir: wd}
+	cred, err := hostUser(c.def.User)
+	if err != nil {
+		return err
+	}
+	if cred != nil {
+		// The container's user owns its directory, as a container's
+		// user can write its home.
+		if err := os.Chown(filepath.Join(dir, c.Name), int(cred.Uid), int(cred.Gid)); err != nil {
+			return err
+		}
+		if err := os.Chown(wd, int(cred.Uid), int(cred.Gid)); err != nil {
+			return err
+		}
+	}
+	spec := process.Spec{Argv: argv, Env: env, Dir: wd, Credential: cred}
 	if sh != nil {
 		spec.Stdout, spec.Stderr = sh.writer(), sh.writer()
 	}

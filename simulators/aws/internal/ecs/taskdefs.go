@@ -23,6 +23,7 @@ type containerDef struct {
 	Command          []string      `json:"command"`
 	Environment      []KeyValue    `json:"environment"`
 	WorkingDirectory string        `json:"workingDirectory"`
+	User             string        `json:"user"`
 	Essential        *bool         `json:"essential"`
 	StopTimeout      *int32        `json:"stopTimeout"`
 	Cpu              int32         `json:"cpu"`
