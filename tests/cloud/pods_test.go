@@ -159,8 +159,35 @@ func TestECSPod(t *testing.T) {
 		r := s.tasks("RUNNING")
 		return len(r) == 1 && r[0].containerStatus("c-"+idle) == "STOPPED"
 	})
-	s.mustDocker("rm", "-f", "web")
-	for _, id := range []string{web, side, idle} {
+
+	// A one-shot member that ended before its own start is followed to
+	// its end, not run a second time.
+	once := strings.TrimSpace(s.mustDocker("create", "--name", "once", "--network", "container:web", image, "sh", "-c", "echo once; exit 4"))
+	late := strings.TrimSpace(s.mustDocker("create", "--name", "late", "--network", "container:web", image, "sh", "-c", "echo late; exec sleep 300"))
+	s.mustDocker("restart", "-t", "1", "web")
+	waitFor(t, "the one-shot member to end in the root's task", func() bool {
+		r := s.tasks("RUNNING")
+		return len(r) == 1 && r[0].containerStatus("c-"+once) == "STOPPED"
+	})
+	if r := s.docker("start", "-a", "once"); r.ExitCode != 4 || r.Stdout != "once\n" {
+		t.Errorf("docker start -a of the ended member: exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	// A member never started survives a backend crash in its root's
+	// task, and its start after the crash follows it there.
+	s.killBackend()
+	s.startBackend()
+	s.mustDocker("start", "late")
+	if r := s.tasks("RUNNING"); len(r) != 1 || r[0].containerStatus("c-"+late) != "RUNNING" {
+		t.Errorf("tasks after starting the member placed before the crash: %+v", r)
+	}
+	if out := s.mustDocker("exec", "late", "echo", "found"); out != "found\n" {
+		t.Errorf("exec in the member placed before the crash: %q", out)
+	}
+	if out := s.mustDocker("logs", "once"); out != "once\n" {
+		t.Errorf("the one-shot member ran again: logs %q", out)
+	}
+	s.mustDocker("rm", "-f", "web", "once", "late")
+	for _, id := range []string{web, side, idle, once, late} {
 		var tds struct{ TaskDefinitionArns []string }
 		s.aws(&tds, "ecs", "list-task-definitions", "--family-prefix", "sockerless-"+id)
 		if len(tds.TaskDefinitionArns) != 0 {

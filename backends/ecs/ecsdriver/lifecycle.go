@@ -35,7 +35,7 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 // members runs them in the same task; a member already running in its
 // root's task is followed there (see pod.go).
 func (d *Driver) Start(ctx context.Context, spec driver.Spec, streams driver.Streams) (driver.Task, error) {
-	at, joined, err := d.joined(ctx, spec.ID)
+	at, joined, err := d.joined(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +133,7 @@ func (d *Driver) Reattach(ctx context.Context, spec driver.Spec, streams driver.
 	if err != nil {
 		return nil, err
 	}
+	at.followed = true
 	d.mu.Lock()
 	d.tasks[spec.ID] = at
 	d.mu.Unlock()
@@ -245,7 +246,7 @@ func (d *Driver) signal(ctx context.Context, id string, sig syscall.Signal) erro
 // container's task definitions (its own and its pod's), so that nothing is
 // left behind.
 func (d *Driver) Remove(ctx context.Context, id string) error {
-	if _, joined, _ := d.joined(ctx, id); joined {
+	if _, ok := d.unstarted(id); ok {
 		// A pod member that was never started runs in its root's
 		// task all the same: its process goes with it.
 		if c, err := d.conn(ctx, id); err == nil {

@@ -37,6 +37,9 @@ type placement struct {
 	arn       string
 	container string
 	port      int
+	// followed is set once the container's own start follows it (a
+	// pod member placed by its root, until then, was never started).
+	followed bool
 }
 
 // member tells whether the container runs in another's task.
@@ -198,25 +201,59 @@ func (d *Driver) memberPort(ctx context.Context, arn, name string) (int, error) 
 	return 0, errdefs.ErrNotFound.WithMessage("ecs backend: task definition " + arn + " has no agent port for " + name)
 }
 
-// joined reports whether container id was placed in its pod's task, which
-// still runs with id's container not stopped.
-func (d *Driver) joined(ctx context.Context, id string) (placement, bool, error) {
+// joined reports whether container spec's first start finds it placed in
+// its pod's task, and marks it followed. Its container there may already
+// have stopped (a one-shot member, or a root that ended first): the
+// watcher then reports how it ended, and it does not run twice. A member
+// already followed is being started again: it runs as a task of its own.
+// A member its root did not place in this life of the backend is looked
+// for among the cluster's running tasks: a never-started member placed
+// before a restart still runs there (one followed before the restart was
+// re-placed by Reattach).
+func (d *Driver) joined(ctx context.Context, spec driver.Spec) (placement, bool, error) {
 	d.mu.Lock()
-	at, ok := d.tasks[id]
+	at, ok := d.tasks[spec.ID]
 	d.mu.Unlock()
+	if !ok && spec.JoinsNetworkOf != "" {
+		p, err := d.findMember(ctx, spec.ID, types.DesiredStatusRunning)
+		if err == nil {
+			if tk, derr := d.describe(ctx, p.arn); derr == nil {
+				if c, found := containerOf(tk, p.container); found && aws.ToString(c.LastStatus) == "RUNNING" {
+					at, ok = p, true
+				}
+			}
+		}
+	}
 	if !ok || !at.member() {
 		return placement{}, false, nil
 	}
-	tk, err := d.describe(ctx, at.arn)
-	if err != nil && !errdefs.IsNotFound(err) {
-		return placement{}, false, err
-	}
-	c, found := containerOf(tk, at.container)
-	if err != nil || !found || aws.ToString(tk.LastStatus) == "STOPPED" || aws.ToString(c.LastStatus) == "STOPPED" {
+	if at.followed {
 		d.mu.Lock()
-		delete(d.tasks, id)
+		delete(d.tasks, spec.ID)
 		d.mu.Unlock()
 		return placement{}, false, nil
 	}
+	if _, err := d.describe(ctx, at.arn); err != nil {
+		if !errdefs.IsNotFound(err) {
+			return placement{}, false, err
+		}
+		d.mu.Lock()
+		delete(d.tasks, spec.ID)
+		d.mu.Unlock()
+		return placement{}, false, nil
+	}
+	at.followed = true
+	d.mu.Lock()
+	d.tasks[spec.ID] = at
+	d.mu.Unlock()
 	return at, true, nil
+}
+
+// unstarted reports where pod member id runs, placed there by its root
+// but never started itself.
+func (d *Driver) unstarted(id string) (placement, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.tasks[id]
+	return at, ok && at.member() && !at.followed
 }
