@@ -116,6 +116,15 @@ func scenario(t *testing.T, name, host string) map[string]observation {
 	obs["19 remove"] = observation{Status: statusOf(a.do("DELETE", "/containers/diff", ""))}
 	obs["20 version"] = a.shape("GET", "/version", "")
 	obs["21 unknown path"] = a.message("GET", "/nosuch/path", "")
+	// --network container:X at start: X must exist and run.
+	a.do("POST", "/containers/create?name=diffroot", `{"Image":"`+img+`","Cmd":["sleep","300"]}`)
+	a.do("POST", "/containers/create?name=diffjoin", `{"Image":"`+img+`","Cmd":["true"],"HostConfig":{"NetworkMode":"container:diffroot"}}`)
+	a.do("POST", "/containers/create?name=difforphan", `{"Image":"`+img+`","Cmd":["true"],"HostConfig":{"NetworkMode":"container:nosuch"}}`)
+	obs["22 start joining a created container"] = a.message("POST", "/containers/diffjoin/start", "")
+	obs["23 start joining a missing container"] = a.message("POST", "/containers/difforphan/start", "")
+	for _, n := range []string{"diffjoin", "difforphan", "diffroot"} {
+		a.do("DELETE", "/containers/"+n+"?force=1", "")
+	}
 	t.Logf("%s: ran %d steps", name, len(obs))
 	return obs
 }

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/containerd/errdefs"
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/api/types/container"
 )
@@ -67,5 +69,44 @@ func TestRootOf(t *testing.T) {
 		if got := rootOf(id, parent); got != want {
 			t.Errorf("rootOf(%s) = %s, want %s", id, got, want)
 		}
+	}
+}
+
+// TestStartJoinsRunning checks dockerd's rule at start: the container
+// whose network namespace one joins must exist and run; otherwise the
+// start fails (409, 404) and the joiner stays created with exit code 128
+// and the error recorded.
+func TestStartJoinsRunning(t *testing.T) {
+	v := newEnv(t)
+	root := v.create(t, "root", container.Config{Cmd: []string{"sleep", "30"}}, nil)
+	member := v.create(t, "member", container.Config{Cmd: []string{"echo", "hi"}}, &container.HostConfig{NetworkMode: "container:root"})
+	orphan := v.create(t, "orphan", container.Config{Cmd: []string{"echo", "hi"}}, &container.HostConfig{NetworkMode: "container:nosuch"})
+	tests := []struct {
+		id    string
+		is    func(error) bool
+		msg   string
+		state string
+	}{
+		{member, errdefs.IsConflict, "cannot join network of a non running container: " + root, "created 128 cannot join network of a non running container: " + root},
+		{orphan, errdefs.IsNotFound, "No such container: nosuch", "created 128 No such container: nosuch"},
+	}
+	for _, tc := range tests {
+		err := v.e.Start(t.Context(), tc.id)
+		if err == nil || !tc.is(err) || err.Error() != tc.msg {
+			t.Errorf("start %s: %v, want %q", tc.id, err, tc.msg)
+		}
+		resp, ierr := v.e.Inspect(t.Context(), tc.id, false)
+		if ierr != nil {
+			t.Fatal(ierr)
+		}
+		if got := fmt.Sprintf("%s %d %s", resp.State.Status, resp.State.ExitCode, resp.State.Error); got != tc.state {
+			t.Errorf("state of %s: %q, want %q", tc.id, got, tc.state)
+		}
+	}
+	if err := v.e.Start(t.Context(), root); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.e.Start(t.Context(), member); err != nil {
+		t.Errorf("start once the root runs: %v", err)
 	}
 }

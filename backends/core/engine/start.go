@@ -36,7 +36,8 @@ func (e *Engine) Start(ctx context.Context, ref string) error {
 // resets the restart count); otherwise the restart policy or daemon
 // start-up asks.
 func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
-	// Read before c.mu is taken: the group locks every container in turn.
+	// Read before c.mu is taken: they lock other containers.
+	joinErr := e.joinable(c)
 	members := e.pendingMembers(c.rec.ID)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -55,6 +56,10 @@ func (e *Engine) start(ctx context.Context, c *Container, manual bool) error {
 		c.rec.RestartCount = 0
 		c.rec.ManuallyStopped = false
 		c.backoff = 0
+	}
+	if joinErr != nil {
+		e.recordStartFailure(ctx, c, exitUnknown, joinErr.Error())
+		return joinErr
 	}
 	if err := e.prepareDriver(ctx, c); err != nil {
 		return e.startFailed(ctx, c, err)
@@ -113,6 +118,14 @@ func (e *Engine) startFailed(ctx context.Context, c *Container, err error) error
 	case strings.Contains(low, "permission denied"):
 		code, class = exitEACCES, errdefs.ErrInvalidArgument.WithMessage
 	}
+	e.recordStartFailure(ctx, c, code, msg)
+	return class(msg)
+}
+
+// recordStartFailure records a start that failed with exit code code and
+// message msg, and removes an AutoRemove container, as dockerd. c.mu is
+// held.
+func (e *Engine) recordStartFailure(ctx context.Context, c *Container, code int, msg string) {
 	s := c.rec.State
 	s.ExitCode, s.Error = code, msg
 	if s.Status == StatusRestarting {
@@ -128,7 +141,30 @@ func (e *Engine) startFailed(ctx context.Context, c *Container, err error) error
 			_ = e.remove(context.WithoutCancel(ctx), c, RemoveOptions{Force: true})
 		}()
 	}
-	return class(msg)
+}
+
+// joinable checks, as dockerd at start, the container whose network
+// namespace c joins (`--network container:X`): it must exist and run.
+// No container lock is held.
+func (e *Engine) joinable(c *Container) error {
+	c.mu.Lock()
+	target := joinsNetworkOf(&c.rec)
+	c.mu.Unlock()
+	if target == "" {
+		return nil
+	}
+	t, err := e.get(target)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	running := t.rec.State.running()
+	id := t.rec.ID
+	t.mu.Unlock()
+	if !running {
+		return errdefs.ErrConflict.WithMessage("cannot join network of a non running container: " + id)
+	}
+	return nil
 }
 
 // run is what one run of a container's main process uses.
