@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -158,7 +157,8 @@ func (d *Driver) findTask(ctx context.Context, id string) (placement, error) {
 			return placement{arn: out.TaskArns[0], container: mainContainer, port: d.cfg.AgentPort}, nil
 		}
 	}
-	return d.findMember(ctx, id, types.DesiredStatusRunning)
+	at, _, err := d.findMember(ctx, id, types.DesiredStatusRunning)
+	return at, err
 }
 
 // lastStopped returns the most recently started of the tasks container id
@@ -174,22 +174,12 @@ func (d *Driver) lastStopped(ctx context.Context, id string) (placement, error) 
 		arns = append(arns, out.TaskArns...)
 	}
 	if len(arns) == 0 {
-		return d.findMember(ctx, id, types.DesiredStatusStopped)
+		at, _, err := d.findMember(ctx, id, types.DesiredStatusStopped)
+		return at, err
 	}
-	var last types.Task
-	for batch := range slices.Chunk(arns, 100) {
-		desc, err := d.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(d.cfg.Cluster), Tasks: batch})
-		if err != nil {
-			return placement{}, fmt.Errorf("ecs backend: describe tasks: %w", awsErr(err))
-		}
-		for _, tk := range desc.Tasks {
-			if last.TaskArn == nil || aws.ToTime(tk.CreatedAt).After(aws.ToTime(last.CreatedAt)) {
-				last = tk
-			}
-		}
-	}
-	if last.TaskArn == nil {
-		return placement{}, errdefs.ErrNotFound.WithMessage("ecs backend: no task for container " + id)
+	last, err := d.newest(ctx, id, arns, func(types.Task) bool { return true })
+	if err != nil {
+		return placement{}, err
 	}
 	return placement{arn: aws.ToString(last.TaskArn), container: mainContainer, port: d.cfg.AgentPort}, nil
 }

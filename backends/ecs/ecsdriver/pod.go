@@ -151,39 +151,52 @@ func listenArg(port int) string {
 // findMember looks for pod member id's container among the cluster's
 // tasks of the given desired status (RUNNING or STOPPED), newest first:
 // how a restarted backend finds a member again.
-func (d *Driver) findMember(ctx context.Context, id string, status types.DesiredStatus) (placement, error) {
+func (d *Driver) findMember(ctx context.Context, id string, status types.DesiredStatus) (placement, types.Task, error) {
 	name := memberContainer(id)
+	var arns []string
 	in := &ecs.ListTasksInput{Cluster: aws.String(d.cfg.Cluster), DesiredStatus: status}
-	var best types.Task
 	for {
 		out, err := d.ecs.ListTasks(ctx, in)
 		if err != nil {
-			return placement{}, fmt.Errorf("ecs backend: list tasks: %w", awsErr(err))
+			return placement{}, types.Task{}, fmt.Errorf("ecs backend: list tasks: %w", awsErr(err))
 		}
-		for batch := range slices.Chunk(out.TaskArns, 100) {
-			desc, err := d.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(d.cfg.Cluster), Tasks: batch})
-			if err != nil {
-				return placement{}, fmt.Errorf("ecs backend: describe tasks: %w", awsErr(err))
-			}
-			for _, tk := range desc.Tasks {
-				if _, ok := containerOf(tk, name); ok && (best.TaskArn == nil || aws.ToTime(tk.CreatedAt).After(aws.ToTime(best.CreatedAt))) {
-					best = tk
-				}
-			}
-		}
+		arns = append(arns, out.TaskArns...)
 		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
 			break
 		}
 		in.NextToken = out.NextToken
 	}
-	if best.TaskArn == nil {
-		return placement{}, errdefs.ErrNotFound.WithMessage("ecs backend: no task for container " + id)
-	}
-	port, err := d.memberPort(ctx, aws.ToString(best.TaskDefinitionArn), name)
+	tk, err := d.newest(ctx, id, arns, func(tk types.Task) bool { _, ok := containerOf(tk, name); return ok })
 	if err != nil {
-		return placement{}, err
+		return placement{}, types.Task{}, err
 	}
-	return placement{arn: aws.ToString(best.TaskArn), container: name, port: port}, nil
+	port, err := d.memberPort(ctx, aws.ToString(tk.TaskDefinitionArn), name)
+	if err != nil {
+		return placement{}, types.Task{}, err
+	}
+	return placement{arn: aws.ToString(tk.TaskArn), container: name, port: port}, tk, nil
+}
+
+// newest describes tasks arns, 100 at a time, and returns the most
+// recently created of those keep accepts; NotFound names container id
+// when there is none.
+func (d *Driver) newest(ctx context.Context, id string, arns []string, keep func(types.Task) bool) (types.Task, error) {
+	var best types.Task
+	for batch := range slices.Chunk(arns, 100) {
+		desc, err := d.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(d.cfg.Cluster), Tasks: batch})
+		if err != nil {
+			return types.Task{}, fmt.Errorf("ecs backend: describe tasks: %w", awsErr(err))
+		}
+		for _, tk := range desc.Tasks {
+			if keep(tk) && (best.TaskArn == nil || aws.ToTime(tk.CreatedAt).After(aws.ToTime(best.CreatedAt))) {
+				best = tk
+			}
+		}
+	}
+	if best.TaskArn == nil {
+		return types.Task{}, errdefs.ErrNotFound.WithMessage("ecs backend: no task for container " + id)
+	}
+	return best, nil
 }
 
 // memberPort is the agent port of pod member container name in task
@@ -215,12 +228,14 @@ func (d *Driver) joined(ctx context.Context, spec driver.Spec) (placement, bool,
 	at, ok := d.tasks[spec.ID]
 	d.mu.Unlock()
 	if !ok && spec.JoinsNetworkOf != "" {
-		p, err := d.findMember(ctx, spec.ID, types.DesiredStatusRunning)
-		if err == nil {
-			if tk, derr := d.describe(ctx, p.arn); derr == nil {
-				if c, found := containerOf(tk, p.container); found && aws.ToString(c.LastStatus) == "RUNNING" {
-					at, ok = p, true
-				}
+		// Found here, the task was just described: it exists.
+		if p, tk, err := d.findMember(ctx, spec.ID, types.DesiredStatusRunning); err == nil {
+			if c, _ := containerOf(tk, p.container); aws.ToString(c.LastStatus) == "RUNNING" {
+				p.followed = true
+				d.mu.Lock()
+				d.tasks[spec.ID] = p
+				d.mu.Unlock()
+				return p, true, nil
 			}
 		}
 	}
