@@ -56,6 +56,17 @@ func TestRunInteractiveTTY(t *testing.T) {
 	cmd := exec.CommandContext(t.Context(), "script", "-qec",
 		`docker run -it --rm `+img+` sh -c 'echo answer=$((6*7)); exit 6'`, "/dev/null")
 	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
+	// A user's keyboard stays open. Given /dev/null, script reaches the
+	// end of its input while docker runs and may pass something to the
+	// terminal, which echoes it into the output wherever it lands (CI
+	// once saw "answer=42\x00\r\n").
+	keyboard, typing, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keyboard.Close()
+	defer typing.Close()
+	cmd.Stdin = keyboard
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 6 {
