@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ import (
 // sockerless-backend-NAME or sockerless-frontend-docker, it runs a stub.
 //
 // Stub backends by NAME: memory serves the info route; crash exits with
-// status 3 a moment after it answers; broken exits with status 2 at once;
+// status 3 a moment after it answers the frontend; broken exits with status 2 at once;
 // stubborn ignores SIGTERM.
 func TestMain(m *testing.M) {
 	name := filepath.Base(os.Args[0])
@@ -84,9 +85,13 @@ func stubBackend(name string, args []string) int {
 		return stubFail("%v", err)
 	}
 	mux := http.NewServeMux()
+	var asked atomic.Int32
 	mux.HandleFunc("GET "+backendapi.InfoPath, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"backend":%q}`, name)
-		if name == "crash" {
+		// The second asker is the frontend (up asks first): crashing
+		// after it, not after a fixed time, keeps the test's order on a
+		// loaded machine.
+		if name == "crash" && asked.Add(1) == 2 {
 			go func() { time.Sleep(200 * time.Millisecond); os.Exit(3) }()
 		}
 	})
